@@ -1,0 +1,228 @@
+"""The one write path: every change to a record table goes through here.
+
+Each call writes the record and appends its op(s) to the `changes` log in
+the same transaction, so the log and the tables cannot disagree. An op says
+which table and row, what kind of change (create, set one field, delete),
+the new value, a hybrid-clock stamp and this installation's node id. Its id
+is a hash of all that, so the same op arriving twice (sync) is one op.
+
+Replaying a row's ops in stamp order gives the row: that is how sync will
+merge (highest stamp wins each field; a delete is final), and how `check`
+proves nothing bypassed the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+
+from ceapp.clock import zero_stamp
+from ceapp.errors import NotFoundError
+from ceapp.i18n import _
+from ceapp.schema import CASCADE as CASCADE_DELETE
+from ceapp.schema import TableSpec, children_of, spec_for
+from ceapp.store import Store
+
+CREATE, SET, DELETE = "create", "set", "delete"
+
+
+def new_id() -> str:
+    """A random (version 4) UUID: no time or machine inside it."""
+    return str(uuid.uuid4())
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def op_id(*, table: str, row_id: str, kind: str, field, value_json, stamp: str) -> str:
+    # The stamp ends with the node id, so the node is part of the hash too.
+    canonical = canonical_json([table, row_id, kind, field, value_json, stamp])
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def _stamp(store: Store, spec: TableSpec) -> str:
+    return zero_stamp(store.node) if spec.anonymous else store.clock.tick()
+
+
+def _log(store: Store, *, spec: TableSpec, row_id: str, kind: str, field, value, stamp) -> None:
+    value_json = None if kind == DELETE else canonical_json(value)
+    store.conn.execute(
+        "INSERT INTO changes (op_id, tbl, row_id, kind, field, value, stamp, node)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            op_id(
+                table=spec.name,
+                row_id=row_id,
+                kind=kind,
+                field=field,
+                value_json=value_json,
+                stamp=stamp,
+            ),
+            spec.name,
+            row_id,
+            kind,
+            field,
+            value_json,
+            stamp,
+            store.node,
+        ),
+    )
+
+
+def to_column(spec: TableSpec, column: str, value):
+    """An op value as stored in the table (lists and mappings become JSON text)."""
+    if column in spec.json_columns:
+        return canonical_json(value)
+    return value
+
+
+def from_column(spec: TableSpec, column: str, value):
+    if column in spec.json_columns and isinstance(value, str):
+        return json.loads(value)
+    return value
+
+
+def _check_columns(spec: TableSpec, fields: Mapping, *, complete: bool = False) -> None:
+    unknown = set(fields) - set(spec.columns)
+    if unknown:
+        raise ValueError(f"{spec.name} has no column(s) {sorted(unknown)}")
+    # A create op must carry every column so that replaying it alone gives
+    # the row exactly, whatever defaults a later schema might add.
+    missing = set(spec.columns) - set(fields) if complete else set()
+    if missing:
+        raise ValueError(f"creating a {spec.name} row needs column(s) {sorted(missing)}")
+
+
+def _normalise(value):
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def create(store: Store, table: str, fields: Mapping, *, row_id: str | None = None) -> str:
+    """Insert a row and log one create op carrying all its fields; return its id."""
+    store.require_transaction()
+    spec = spec_for(table)
+    _check_columns(spec, fields, complete=True)
+    row_id = row_id or new_id()
+    values = {column: _normalise(fields[column]) for column in spec.columns}
+    columns = ["id", *values]
+    store.conn.execute(
+        f"INSERT INTO {spec.name} ({', '.join(columns)})"
+        f" VALUES ({', '.join('?' for _column in columns)})",
+        [row_id, *(to_column(spec, column, values[column]) for column in values)],
+    )
+    _log(
+        store,
+        spec=spec,
+        row_id=row_id,
+        kind=CREATE,
+        field=None,
+        value=values,
+        stamp=_stamp(store, spec),
+    )
+    return row_id
+
+
+def read(store: Store, table: str, row_id: str) -> dict:
+    """The row as a dict with JSON columns decoded; NotFoundError if absent."""
+    spec = spec_for(table)
+    rows = store.query(f"SELECT * FROM {spec.name} WHERE id = ?", (row_id,))
+    if not rows:
+        raise NotFoundError(
+            _("No record with id {id} in {table}.").format(id=row_id, table=spec.name)
+        )
+    return {column: from_column(spec, column, value) for column, value in rows[0].items()}
+
+
+def update(store: Store, table: str, row_id: str, fields: Mapping) -> dict:
+    """Set fields on a row, logging one op per field that really changes.
+
+    Returns {field: new value} for the fields that changed.
+    """
+    store.require_transaction()
+    spec = spec_for(table)
+    _check_columns(spec, fields)
+    current = read(store, table, row_id)
+    changed = {}
+    for column, value in fields.items():
+        value = _normalise(value)
+        if current[column] != value:
+            changed[column] = value
+    if not changed:
+        return {}
+    assignments = ", ".join(f"{column} = ?" for column in changed)
+    store.conn.execute(
+        f"UPDATE {spec.name} SET {assignments} WHERE id = ?",
+        [*(to_column(spec, column, value) for column, value in changed.items()), row_id],
+    )
+    stamp = _stamp(store, spec)
+    for column, value in sorted(changed.items()):
+        _log(store, spec=spec, row_id=row_id, kind=SET, field=column, value=value, stamp=stamp)
+    return changed
+
+
+def delete(store: Store, table: str, row_id: str) -> int:
+    """Delete a row, logging a tombstone; first deal with rows that point at it.
+
+    Dependent rows are deleted too or have their link cleared, as the schema
+    says (schema.CASCADE or DETACH). Returns how many rows were deleted.
+    """
+    store.require_transaction()
+    spec = spec_for(table)
+    read(store, table, row_id)  # NotFoundError before anything is touched
+    removed = 0
+    for child_spec, column, on_delete in children_of(spec.name):
+        child_ids = [
+            row[0]
+            for row in store.conn.execute(
+                f"SELECT id FROM {child_spec.name} WHERE {column} = ?", (row_id,)
+            )
+        ]
+        for child_id in child_ids:
+            if on_delete == CASCADE_DELETE:
+                removed += delete(store, child_spec.name, child_id)
+            else:
+                update(store, child_spec.name, child_id, {column: None})
+    store.conn.execute(f"DELETE FROM {spec.name} WHERE id = ?", (row_id,))
+    _log(
+        store,
+        spec=spec,
+        row_id=row_id,
+        kind=DELETE,
+        field=None,
+        value=None,
+        stamp=_stamp(store, spec),
+    )
+    return removed + 1
+
+
+def replay(spec: TableSpec, ops: Iterable[tuple[str, str, str]]) -> dict | None:
+    """Fold one row's ops, given as (kind, field, value_json) in stamp order.
+
+    Returns the row's column values as stored in the table, or None when the
+    row is deleted or was never created.
+    """
+    row: dict | None = None
+    deleted = False
+    pending_sets: dict = {}
+    for kind, field, value_json in ops:
+        if kind == DELETE:
+            deleted = True
+        elif kind == CREATE:
+            row = json.loads(value_json)
+            row.update(pending_sets)
+        elif row is None:
+            # A set stamped before its create can only come from clock skew
+            # between laptops; keep it and apply it once the row exists.
+            pending_sets[field] = json.loads(value_json)
+        else:
+            row[field] = json.loads(value_json)
+    if deleted or row is None:
+        return None
+    return {column: to_column(spec, column, row[column]) for column in spec.columns}

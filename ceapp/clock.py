@@ -1,0 +1,87 @@
+"""Hybrid logical clock stamps for the change log (DESIGN.md section 6).
+
+A stamp is a string that sorts in causal order across laptops:
+
+    2026-11-23T09:15:02.123Z-0000-9f3c2a1b7d6e5f40
+    wall time (UTC, ms)      count node
+
+Comparing two stamps as strings compares wall time, then the counter, then
+the node id, so the highest stamp wins a conflict the same way everywhere.
+The format is Actual Budget's, whose merge we follow.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+STAMP_PATTERN = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)-([0-9a-f]{4})-([0-9a-f]{16})$"
+)
+MAX_COUNTER = 0xFFFF
+# Refuse to follow a remote clock more than this far ahead of ours: one bad
+# laptop clock must not drag every stamp into the future.
+MAX_DRIFT_MS = 24 * 60 * 60 * 1000
+
+
+def format_stamp(millis: int, counter: int, node: str) -> str:
+    moment = datetime.fromtimestamp(millis / 1000, tz=UTC)
+    wall = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
+    return f"{wall}-{counter:04x}-{node}"
+
+
+def parse_stamp(stamp: str) -> tuple[int, int, str]:
+    """Return (millis, counter, node); ValueError if the stamp is malformed."""
+    match = STAMP_PATTERN.match(stamp)
+    if not match:
+        raise ValueError(f"not a clock stamp: {stamp!r}")
+    wall, counter, node = match.groups()
+    moment = datetime.strptime(wall, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return round(moment.timestamp() * 1000), int(counter, 16), node
+
+
+def zero_stamp(node: str) -> str:
+    """A stamp that carries no time at all.
+
+    Monitoring responses are stamped with it so the log cannot tell in what
+    order slips were typed (DESIGN.md section 5).
+    """
+    return format_stamp(0, 0, node)
+
+
+@dataclass
+class HybridClock:
+    node: str
+    millis: int = 0
+    counter: int = 0
+    wall_clock: object = None  # callable returning ms; tests pin it
+
+    def _now_ms(self) -> int:
+        if self.wall_clock is not None:
+            return int(self.wall_clock())
+        return time.time_ns() // 1_000_000
+
+    def observe(self, stamp: str) -> None:
+        """Move past a stamp seen in the log, ours or another laptop's."""
+        millis, counter, _node = parse_stamp(stamp)
+        if millis - self._now_ms() > MAX_DRIFT_MS:
+            raise ValueError(f"clock stamp {stamp} is more than a day ahead of this computer")
+        if (millis, counter) > (self.millis, self.counter):
+            self.millis, self.counter = millis, counter
+
+    def tick(self) -> str:
+        """A new stamp, greater than every stamp this clock has made or observed."""
+        now = self._now_ms()
+        if now > self.millis:
+            self.millis, self.counter = now, 0
+        else:
+            self.counter += 1
+            if self.counter > MAX_COUNTER:
+                # 65,536 changes in one millisecond: borrow the next one.
+                self.millis, self.counter = self.millis + 1, 0
+        return format_stamp(self.millis, self.counter, self.node)
+
+    def last(self) -> str:
+        return format_stamp(self.millis, self.counter, self.node)

@@ -1,0 +1,180 @@
+"""Issues residents raise, tracked until answered ("you said, we did").
+
+Each issue keeps a status history: every change of status is a row saying
+what, when and who, written in the same transaction as the status itself.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ceapp import changes, validation
+from ceapp.errors import ValidationError
+from ceapp.i18n import _
+from ceapp.store import Store
+from ceapp.vocab import ISSUE_STATUSES, ISSUE_THEMES
+
+# Moving to these statuses needs the answer recorded, so it can be reported back.
+STATUSES_NEEDING_RESPONSE = frozenset({"answered"})
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def add_issue(
+    store: Store,
+    *,
+    title: str,
+    theme: str,
+    recorded_by: str,
+    event_id: str | None = None,
+    area_id: str | None = None,
+    partner_id: str | None = None,
+    detail: str | None = None,
+    report_back: bool = False,
+    raised_on: str | None = None,
+    at: str | None = None,
+) -> str:
+    """Log an issue raised by the public; it starts 'open'. Returns its id."""
+    v = validation
+    issue = {
+        "title": v.text("title", title, label=_("Issue")),
+        "detail": v.text("detail", detail, label=_("Detail"), required=False, limit=v.LONG_TEXT),
+        "theme": v.choice("theme", theme, ISSUE_THEMES, label=_("Theme")),
+        "event_id": v.reference(store, "event_id", event_id, table="events", label=_("Event")),
+        "area_id": v.reference(store, "area_id", area_id, table="areas", label=_("Area")),
+        "partner_id": v.reference(
+            store, "partner_id", partner_id, table="partners", label=_("Responsible partner")
+        ),
+        "report_back": v.flag("report_back", report_back, label=_("Report back")),
+        "status": "open",
+        "response": None,
+    }
+    recorded_by = v.text("recorded_by", recorded_by, label=_("Recorded by"))
+    if issue["event_id"] and not issue["area_id"]:
+        # Raised at a forum: the forum's area is the issue's area unless told otherwise.
+        issue["area_id"] = store.scalar(
+            "SELECT area_id FROM events WHERE id = ?", (issue["event_id"],)
+        )
+    if raised_on is None and issue["event_id"]:
+        raised_on = store.scalar(
+            "SELECT substr(starts_at, 1, 10) FROM events WHERE id = ?", (issue["event_id"],)
+        )
+    issue["raised_on"] = v.date_text("raised_on", raised_on or _now()[:10], label=_("Date raised"))
+    with store.transaction():
+        issue_id = changes.create(store, "issues", issue)
+        _record_status(store, issue_id, "open", by=recorded_by, at=at, note=None)
+        return issue_id
+
+
+def _record_status(store: Store, issue_id: str, status: str, *, by: str, at, note) -> None:
+    changes.create(
+        store,
+        "issue_status_history",
+        {
+            "issue_id": issue_id,
+            "status": status,
+            "changed_at": at or _now(),
+            "changed_by": by,
+            "note": note,
+        },
+    )
+
+
+def update_issue(
+    store: Store,
+    issue_id: str,
+    *,
+    changed_by: str,
+    status: str | None = None,
+    response: str | None = None,
+    partner_id: str | None = None,
+    report_back: bool | None = None,
+    theme: str | None = None,
+    note: str | None = None,
+    at: str | None = None,
+) -> dict:
+    """Change an issue's status, response, partner, theme or report-back flag.
+
+    A change of status adds a history entry saying when and who. Returns the
+    fields that changed.
+    """
+    v = validation
+    changed_by = v.text("changed_by", changed_by, label=_("Changed by"))
+    note = v.text("note", note, label=_("Note"), required=False, limit=v.LONG_TEXT)
+    with store.transaction():
+        current = changes.read(store, "issues", issue_id)
+        fields = {}
+        if status is not None:
+            fields["status"] = v.choice("status", status, ISSUE_STATUSES, label=_("Status"))
+        if response is not None:
+            fields["response"] = v.text(
+                "response", response, label=_("Response"), required=False, limit=v.LONG_TEXT
+            )
+        if partner_id is not None:
+            fields["partner_id"] = v.reference(
+                store, "partner_id", partner_id, table="partners", label=_("Responsible partner")
+            )
+        if report_back is not None:
+            fields["report_back"] = v.flag("report_back", report_back, label=_("Report back"))
+        if theme is not None:
+            fields["theme"] = v.choice("theme", theme, ISSUE_THEMES, label=_("Theme"))
+        new_status = fields.get("status", current["status"])
+        new_response = fields.get("response", current["response"])
+        if new_status in STATUSES_NEEDING_RESPONSE and not new_response:
+            raise ValidationError(
+                "response",
+                _("Write the response before marking the issue {status}.").format(
+                    status=ISSUE_STATUSES.label(new_status)
+                ),
+            )
+        changed = changes.update(store, "issues", issue_id, fields)
+        if "status" in changed or (note and not changed):
+            _record_status(store, issue_id, new_status, by=changed_by, at=at, note=note)
+        return changed
+
+
+def list_issues(
+    store: Store,
+    *,
+    status: str | None = None,
+    event_id: str | None = None,
+    report_back: bool | None = None,
+) -> list[dict]:
+    """Issues, most recently raised first, with area and partner names."""
+    where, params = [], []
+    if status:
+        validation.choice("status", status, ISSUE_STATUSES, label=_("Status"))
+        where.append("i.status = ?")
+        params.append(status)
+    if event_id:
+        where.append("i.event_id = ?")
+        params.append(event_id)
+    if report_back is not None:
+        where.append("i.report_back = ?")
+        params.append(int(report_back))
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    return store.query(
+        "SELECT i.id, i.title, i.theme, i.status, i.report_back, i.raised_on, i.response,"
+        " i.event_id, a.ward AS ward, p.name AS partner"
+        " FROM issues i LEFT JOIN areas a ON a.id = i.area_id"
+        " LEFT JOIN partners p ON p.id = i.partner_id"
+        f" {clause} ORDER BY i.raised_on DESC, i.id",
+        params,
+    )
+
+
+def get_issue(store: Store, issue_id: str) -> dict:
+    issue = changes.read(store, "issues", issue_id)
+    issue["report_back"] = bool(issue["report_back"])
+    issue["history"] = history(store, issue_id)
+    return issue
+
+
+def history(store: Store, issue_id: str) -> list[dict]:
+    return store.query(
+        "SELECT status, changed_at, changed_by, note FROM issue_status_history"
+        " WHERE issue_id = ? ORDER BY changed_at, id",
+        (issue_id,),
+    )

@@ -1,0 +1,164 @@
+"""Anonymous equality monitoring responses (DESIGN.md section 5).
+
+A response is linked to an event and nothing else: no name, contact, date of
+birth, postcode or entry time. Ids are random, the table has no rowid, and
+its change-log stamps carry no time (see changes.py), so neither the file
+nor a sync bundle tells the order in which slips were typed. Every question
+is optional: "prefer_not_to_say" and "not_answered" are distinct codes and
+both fall outside report denominators.
+"""
+
+from __future__ import annotations
+
+from ceapp import changes, validation
+from ceapp.errors import ValidationError
+from ceapp.i18n import N_, _
+from ceapp.store import Store
+from ceapp.vocab import Choices
+
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+NOT_ANSWERED = "not_answered"
+_UNANSWERED = ((PREFER_NOT_TO_SAY, N_("Prefer not to say")), (NOT_ANSWERED, N_("Not answered")))
+_YES_NO = (("yes", N_("Yes")), ("no", N_("No")))
+
+
+def _question(name: str, *items: tuple[str, str]) -> Choices:
+    return Choices(name, (*items, *_UNANSWERED))
+
+
+# Census 2021 / GSS harmonised standards for England.
+QUESTIONS: dict[str, Choices] = {
+    "age_band": _question(
+        "age_band",
+        ("under_16", N_("Under 16")),
+        ("16_24", N_("16 to 24")),
+        ("25_34", N_("25 to 34")),
+        ("35_44", N_("35 to 44")),
+        ("45_54", N_("45 to 54")),
+        ("55_64", N_("55 to 64")),
+        ("65_74", N_("65 to 74")),
+        ("75_plus", N_("75 or over")),
+    ),
+    "sex": _question("sex", ("female", N_("Female")), ("male", N_("Male"))),
+    "gender_same_as_birth": _question("gender_same_as_birth", *_YES_NO),
+    "sexual_orientation": _question(
+        "sexual_orientation",
+        ("straight", N_("Straight or heterosexual")),
+        ("gay_lesbian", N_("Gay or lesbian")),
+        ("bisexual", N_("Bisexual")),
+        ("other", N_("Other sexual orientation")),
+    ),
+    "ethnic_group": _question(
+        "ethnic_group",
+        ("white_british", N_("White: English, Welsh, Scottish, Northern Irish or British")),
+        ("white_irish", N_("White: Irish")),
+        ("white_gypsy_traveller", N_("White: Gypsy or Irish Traveller")),
+        ("white_roma", N_("White: Roma")),
+        ("white_other", N_("White: any other White background")),
+        ("mixed_white_black_caribbean", N_("Mixed: White and Black Caribbean")),
+        ("mixed_white_black_african", N_("Mixed: White and Black African")),
+        ("mixed_white_asian", N_("Mixed: White and Asian")),
+        ("mixed_other", N_("Mixed: any other Mixed or Multiple background")),
+        ("asian_indian", N_("Asian or Asian British: Indian")),
+        ("asian_pakistani", N_("Asian or Asian British: Pakistani")),
+        ("asian_bangladeshi", N_("Asian or Asian British: Bangladeshi")),
+        ("asian_chinese", N_("Asian or Asian British: Chinese")),
+        ("asian_other", N_("Asian or Asian British: any other Asian background")),
+        ("black_caribbean", N_("Black, Black British, Caribbean or African: Caribbean")),
+        ("black_african", N_("Black, Black British, Caribbean or African: African")),
+        (
+            "black_other",
+            N_("Black, Black British, Caribbean or African: any other Black background"),
+        ),
+        ("other_arab", N_("Other ethnic group: Arab")),
+        ("other_any", N_("Other ethnic group: any other ethnic group")),
+    ),
+    "religion": _question(
+        "religion",
+        ("none", N_("No religion")),
+        ("christian", N_("Christian")),
+        ("buddhist", N_("Buddhist")),
+        ("hindu", N_("Hindu")),
+        ("jewish", N_("Jewish")),
+        ("muslim", N_("Muslim")),
+        ("sikh", N_("Sikh")),
+        ("other", N_("Any other religion")),
+    ),
+    "long_term_condition": _question("long_term_condition", *_YES_NO),
+    "condition_impact": _question(
+        "condition_impact",
+        ("a_lot", N_("Yes, a lot")),
+        ("a_little", N_("Yes, a little")),
+        ("not_at_all", N_("Not at all")),
+    ),
+    "marital_status": _question(
+        "marital_status",
+        ("never", N_("Never married or in a civil partnership")),
+        ("married", N_("Married")),
+        ("civil_partnership", N_("In a civil partnership")),
+        ("separated", N_("Separated")),
+        ("divorced", N_("Divorced or civil partnership dissolved")),
+        ("widowed", N_("Widowed or surviving civil partner")),
+    ),
+    "pregnancy_maternity": _question("pregnancy_maternity", *_YES_NO),
+    "carer": _question("carer", *_YES_NO),
+    "first_language": _question(
+        "first_language", ("english", N_("English")), ("other", N_("Another language"))
+    ),
+}
+
+
+def clean_answers(answers: dict) -> dict:
+    unknown = set(answers) - set(QUESTIONS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ValidationError(
+            name,
+            _("There is no monitoring question called {name}. The questions are: {names}.").format(
+                name=name, names=", ".join(QUESTIONS)
+            ),
+        )
+    cleaned = {}
+    for name, choices in QUESTIONS.items():
+        value = answers.get(name) or NOT_ANSWERED
+        cleaned[name] = validation.choice(name, value, choices, label=name)
+    # Slips are typed as written, gaps and all; only a plain contradiction is refused.
+    if cleaned["long_term_condition"] == "no" and cleaned["condition_impact"] in (
+        "a_lot",
+        "a_little",
+    ):
+        raise ValidationError(
+            "condition_impact",
+            _(
+                "The slip says no long-term condition but that one reduces day-to-day "
+                "activities; check the slip and correct one of the two answers."
+            ),
+        )
+    return cleaned
+
+
+def add_response(store: Store, *, event_id: str, answers: dict) -> str:
+    """Record one anonymous slip for an event; returns its random id."""
+    event_id = validation.reference(
+        store, "event_id", event_id, table="events", label=_("Event"), required=True
+    )
+    record = {"event_id": event_id, **clean_answers(answers)}
+    with store.transaction():
+        return changes.create(store, "monitoring_responses", record)
+
+
+def delete_response(store: Store, response_id: str) -> None:
+    with store.transaction():
+        changes.delete(store, "monitoring_responses", response_id)
+
+
+def count_responses(store: Store, event_id: str) -> int:
+    return store.scalar("SELECT count(*) FROM monitoring_responses WHERE event_id = ?", (event_id,))
+
+
+def is_disabled(response: dict) -> bool:
+    """GSS definition: a long-term condition that reduces activity a lot or a little."""
+    return response["long_term_condition"] == "yes" and response["condition_impact"] in (
+        "a_lot",
+        "a_little",
+    )
