@@ -77,6 +77,7 @@ def add_register_entry(
     consent: bool,
     consent_recorded_by: str,
     contact: str | None = None,
+    at: str | None = None,
 ) -> str:
     """Put a named person on an event's register; refused without their consent."""
     event_id = validation.reference(
@@ -97,7 +98,7 @@ def add_register_entry(
         "consent_recorded_by": validation.text(
             "consent_recorded_by", consent_recorded_by, label=_("Consent recorded by")
         ),
-        "consent_recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "consent_recorded_at": at or datetime.now(UTC).isoformat(timespec="seconds"),
     }
     with store.transaction():
         return changes.create(store, "register_entries", entry)

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 from ceapp.clock import zero_stamp
 from ceapp.errors import NotFoundError
@@ -28,9 +30,27 @@ from ceapp.store import Store
 CREATE, SET, DELETE = "create", "set", "delete"
 
 
+_id_source: Callable[[], uuid.UUID] = uuid.uuid4
+
+
 def new_id() -> str:
     """A random (version 4) UUID: no time or machine inside it."""
-    return str(uuid.uuid4())
+    return str(_id_source())
+
+
+@contextmanager
+def seeded_ids(rng: random.Random) -> Iterator[None]:
+    """Draw ids from `rng` instead of the system's randomness, for repeatable demo data.
+
+    The ids are still version-4 UUIDs spread at random, so they order nothing.
+    """
+    global _id_source
+    previous = _id_source
+    _id_source = lambda: uuid.UUID(int=rng.getrandbits(128), version=4)  # noqa: E731
+    try:
+        yield
+    finally:
+        _id_source = previous
 
 
 def canonical_json(value) -> str:

@@ -35,10 +35,13 @@ def set_language(language: str | None) -> str:
     if not language or language.split("_")[0] == "en":
         _translations, _language = gettext.NullTranslations(), "en"
         return _language
-    _translations = gettext.translation(
-        DOMAIN, localedir=str(TRANSLATIONS_DIR), languages=[language], fallback=True
-    )
-    _language = language if not isinstance(_translations, gettext.NullTranslations) else "en"
+    try:
+        _translations = gettext.translation(
+            DOMAIN, localedir=str(TRANSLATIONS_DIR), languages=[language]
+        )
+        _language = language
+    except OSError:
+        _translations, _language = gettext.NullTranslations(), "en"
     return _language
 
 

@@ -1,0 +1,100 @@
+"""CLI commands about the database as a whole: init, demo, fingerprint, check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+
+from ceapp import demo, events
+from ceapp.cli.output import print_json
+from ceapp.errors import ValidationError
+from ceapp.fingerprint import fingerprint
+from ceapp.i18n import _, ngettext
+from ceapp.integrity import check
+from ceapp.store import Store
+
+
+def init(store: Store, args: argparse.Namespace) -> int:
+    print(
+        _("Database ready: {path} (schema {version}, installation {node})").format(
+            path=store.path, version=store.schema_version, node=store.node
+        )
+    )
+    if store.backup_path:
+        print(_("A copy was saved before upgrading: {path}").format(path=store.backup_path))
+    return 0
+
+
+def _progress_printer():
+    """Report progress on a terminal only; logs and pipes get the summary alone."""
+    if not sys.stderr.isatty():
+        return None
+    started = time.monotonic()
+
+    def report(done: int, total: int) -> None:
+        elapsed = time.monotonic() - started
+        sys.stderr.write(
+            "\r"
+            + _("Events: {done} of {total} ({seconds:.0f} s)").format(
+                done=done, total=total, seconds=elapsed
+            )
+        )
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return report
+
+
+def make_demo(store: Store, args: argparse.Namespace) -> int:
+    if args.events < 1:
+        raise ValidationError("events", _("--events must be 1 or more."))
+    if args.if_empty and events.count_events(store):
+        print(_("The database already has events; no demo data added."))
+        return 0
+    until = None
+    if args.until:
+        try:
+            until = date.fromisoformat(args.until)
+        except ValueError:
+            raise ValidationError(
+                "until",
+                _("--until '{value}' is not a date; write it as 2026-03-14.").format(
+                    value=args.until
+                ),
+            ) from None
+    started = time.monotonic()
+    counts = demo.generate(
+        store, seed=args.seed, events=args.events, until=until, progress=_progress_printer()
+    )
+    seconds = time.monotonic() - started
+    total = sum(counts.values())
+    print(
+        ngettext(
+            "Demo data: {count} record written in {seconds:.1f} s",
+            "Demo data: {count} records written in {seconds:.1f} s",
+            total,
+        ).format(count=total, seconds=seconds)
+    )
+    for table, count in sorted(counts.items()):
+        print(f"  {table}: {count}")
+    return 0
+
+
+def show_fingerprint(store: Store, args: argparse.Namespace) -> int:
+    print(fingerprint(store))
+    return 0
+
+
+def run_check(store: Store, args: argparse.Namespace) -> int:
+    problems = check(store)
+    if args.json:
+        print_json({"ok": not problems, "problems": problems})
+    elif problems:
+        for problem in problems:
+            print(problem)
+    else:
+        print(_("No problems found."))
+    return 1 if problems else 0

@@ -1,0 +1,26 @@
+"""Shared fixtures. Qt runs offscreen so tests need no display."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Keep tests away from the real user's database, whatever the machine has set.
+os.environ.pop("CEAPP_DB", None)
+
+import pytest  # noqa: E402
+
+from ceapp.store import open_store  # noqa: E402
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return str(tmp_path / "ceapp.db")
+
+
+@pytest.fixture
+def store(db_path):
+    """A fresh, migrated database file in a temporary folder."""
+    opened = open_store(db_path)
+    yield opened
+    opened.close()
