@@ -63,10 +63,14 @@ class HybridClock:
             return int(self.wall_clock())
         return time.time_ns() // 1_000_000
 
-    def observe(self, stamp: str) -> None:
-        """Move past a stamp seen in the log, ours or another laptop's."""
+    def observe(self, stamp: str, *, remote: bool = True) -> None:
+        """Move past a stamp seen in the log, ours or another laptop's.
+
+        Our own last stamp is always accepted, even if this computer's clock
+        has since been put back: refusing it would stop every write.
+        """
         millis, counter, _node = parse_stamp(stamp)
-        if millis - self._now_ms() > MAX_DRIFT_MS:
+        if remote and millis - self._now_ms() > MAX_DRIFT_MS:
             raise ValueError(f"clock stamp {stamp} is more than a day ahead of this computer")
         if (millis, counter) > (self.millis, self.counter):
             self.millis, self.counter = millis, counter

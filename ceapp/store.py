@@ -116,7 +116,7 @@ class Store:
             # hand out a stamp below one already in the file.
             stored = self._meta("clock")
             if stored:
-                self.clock.observe(stored)
+                self.clock.observe(stored, remote=False)
             yield self
             self._set_meta("clock", self.clock.last())
             self.conn.execute("COMMIT")
