@@ -246,9 +246,14 @@ def open_store(
 
     backup = None
     if migrations.pending(conn):
-        if existed and version > 0:
-            backup = _backup_before_migrating(conn, path, version)
-        migrations.apply_pending(conn)
+        try:
+            if existed and version > 0:
+                backup = _backup_before_migrating(conn, path, version)
+            migrations.apply_pending(conn)
+        except BaseException:
+            # Let go of the file: an open connection would keep it locked.
+            conn.close()
+            raise
     if not conn.execute("SELECT 1 FROM meta WHERE key = 'node_id'").fetchone():
         conn.execute("INSERT INTO meta (key, value) VALUES ('node_id', ?)", (secrets.token_hex(8),))
     store = Store(conn, path, encrypted=passphrase is not None)
