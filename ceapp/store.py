@@ -214,6 +214,9 @@ def open_store(
     was. An existing file is copied aside before any migration runs.
     """
     path = resolve_db_path(path)
+    if passphrase == "":
+        # SQLCipher rejects an empty key with a raw error after creating the file.
+        raise PassphraseError(_("The passphrase is empty; give the database's passphrase."))
     memory = path == MEMORY
     existed = not memory and os.path.exists(path) and os.path.getsize(path) > 0
     if existed and passphrase is not None and not looks_encrypted(path):
