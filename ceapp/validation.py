@@ -23,7 +23,9 @@ def text(field: str, value, *, label: str, required: bool = True, limit: int = S
         value = ""
     if not isinstance(value, str):
         raise ValidationError(field, _("{label} must be text.").format(label=label))
-    value = value.strip()
+    # Text pasted from Windows or read from a CSV ends lines with CR LF; keep
+    # the line breaks rather than refusing the CR as a control character.
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not value:
         if required:
             raise ValidationError(
