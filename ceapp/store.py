@@ -239,6 +239,17 @@ def open_store(
             ).format(path=path, found=version, known=migrations.latest_version())
         )
 
+    if version == 0 and conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+        # Tables but no schema version: some other program's database. Adding
+        # ours (and switching it to WAL) would change a file that is not ours.
+        conn.close()
+        raise StoreError(
+            _(
+                "{path} is an SQLite database from another program, not a ceapp one. "
+                "It has not been changed. Choose a different file for ceapp."
+            ).format(path=path)
+        )
+
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if not memory:
