@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from factories import make_event
 
-from ceapp import events, integrity
+from ceapp import events, integrity, migrations
 from ceapp.errors import PassphraseError
 from ceapp.fingerprint import fingerprint
+from ceapp.migrations import Migration
 from ceapp.store import SQLITE_HEADER, looks_encrypted, open_store
 
 PASSPHRASE = "correct horse battery staple"
@@ -120,3 +121,20 @@ def test_empty_passphrase_is_refused_before_touching_the_file(tmp_path):
     with pytest.raises(PassphraseError, match="passphrase is empty"):
         open_store(path, passphrase="")
     assert not path.exists()
+
+
+def test_backup_before_migrating_stays_encrypted(encrypted_path, monkeypatch):
+    monkeypatch.setattr(
+        migrations,
+        "MIGRATIONS",
+        (*migrations.MIGRATIONS, Migration(2, "noop", lambda conn: None)),
+    )
+    with open_store(encrypted_path, passphrase=PASSPHRASE) as upgraded:
+        backup = upgraded.backup_path
+    assert backup is not None
+    assert looks_encrypted(backup)
+    assert SECRET_TITLE.encode() not in Path(backup).read_bytes()
+    monkeypatch.undo()
+    with open_store(backup, passphrase=PASSPHRASE) as restored:
+        assert restored.schema_version == 1
+        assert [row["title"] for row in events.list_events(restored)] == [SECRET_TITLE]

@@ -16,7 +16,7 @@ from factories import make_area, make_event, row_counts
 
 from ceapp import changes, events, integrity, migrations
 from ceapp import store as store_module
-from ceapp.errors import SchemaTooNewError
+from ceapp.errors import SchemaTooNewError, StoreError
 from ceapp.fingerprint import fingerprint
 from ceapp.migrations import Migration
 from ceapp.store import ENV_DB, open_store, resolve_db_path
@@ -153,6 +153,22 @@ def test_too_new_schema_is_refused_and_file_unchanged(db_path):
     assert "Install the newer ceapp" in message
     assert Path(db_path).read_bytes() == before
     assert _sidecars(db_path) == []
+
+
+def test_another_programs_database_is_refused_and_unchanged(tmp_path):
+    path = tmp_path / "recipes.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO recipes (name) VALUES ('soup')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as caught:
+        open_store(path)
+    assert "another program" in str(caught.value)
+    assert "not been changed" in str(caught.value)
+    assert path.read_bytes() == before
+    assert _sidecars(str(path)) == []
 
 
 # -- migrating an older file -----------------------------------------------------
