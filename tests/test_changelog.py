@@ -252,6 +252,15 @@ def test_delete_event_cascades_and_detaches_with_tombstones(store, world):
     assert integrity.check(store) == []
 
 
+def test_an_edit_that_changes_nothing_logs_nothing(store, world):
+    # Saving a form unchanged must not fill the log (or win a sync conflict).
+    counts = row_counts(store)
+    current = events.get_event(store, world["event"])
+    assert events.edit_event(store, world["event"], title=current["title"]) == {}
+    assert groups.edit_group(store, world["group"]) == {}
+    assert row_counts(store) == counts
+
+
 def test_deleting_a_missing_event_changes_nothing(store, world):
     counts = row_counts(store)
     with pytest.raises(Exception, match="No record"):
