@@ -1,0 +1,188 @@
+"""The events table model: rows come from ceapp.events a page at a time.
+
+Like Anki's browser table, it never loads the whole table: Qt asks for more
+(canFetchMore/fetchMore) as the view scrolls towards the end.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.core import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time, get_datetime_format
+from babel.numbers import format_decimal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ceapp import events
+from ceapp.i18n import N_, _, current_language
+from ceapp.store import Store
+from ceapp.vocab import METHODS, SPECTRUM
+
+PAGE_SIZE = 200
+DEFAULT_LOCALE = "en_GB"
+
+# (row key, untranslated header); headers are translated when shown.
+COLUMNS = (
+    ("starts_at", N_("Date")),
+    ("title", N_("Title")),
+    ("method", N_("Method")),
+    ("spectrum", N_("Spectrum")),
+    ("ward", N_("Ward")),
+    ("partner", N_("Partner")),
+    ("attendance", N_("Attendance")),
+    ("women_only", N_("Women only")),
+)
+COLUMN_KEYS = tuple(key for key, _header in COLUMNS)
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def display_locale() -> Locale:
+    """The Babel locale for dates: the UI language, or British English for English."""
+    language = current_language()
+    if language.split("_")[0] == "en":
+        return Locale.parse(DEFAULT_LOCALE)
+    try:
+        return Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(DEFAULT_LOCALE)
+
+
+def format_when(stamp: str | None, locale: Locale | None = None) -> str:
+    """'2026-01-10T18:30' as e.g. '10 Jan 2026, 18:30' (medium date, short time)."""
+    if not stamp:
+        return ""
+    locale = locale or display_locale()
+    when = datetime.fromisoformat(stamp)
+    # Babel's own medium datetime shows seconds, which ceapp never records;
+    # join a medium date and a short time with the locale's own pattern instead.
+    pattern = get_datetime_format("medium", locale=locale)
+    return pattern.replace("{1}", format_date(when, "medium", locale=locale)).replace(
+        "{0}", format_time(when, "short", locale=locale)
+    )
+
+
+class EventsModel(QAbstractTableModel):
+    """Events newest first, optionally filtered by a search text."""
+
+    def __init__(self, store: Store, *, page_size: int = PAGE_SIZE, parent=None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._page_size = page_size
+        self._search: str | None = None
+        self._rows: list[dict] = []
+        self._exhausted = False
+        self._locale = display_locale()
+        self.refresh()
+
+    # -- what the window asks -----------------------------------------------
+
+    @property
+    def search(self) -> str | None:
+        return self._search
+
+    @property
+    def locale(self) -> Locale:
+        """The Babel locale numbers and dates are shown in."""
+        return self._locale
+
+    def set_search(self, text: str) -> None:
+        """Show only events whose title, venue, ward or partner contains `text`."""
+        self._search = text.strip() or None
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Drop loaded rows and load the first page again (after a change or a new search)."""
+        self.beginResetModel()
+        self._rows = []
+        self._exhausted = False
+        self._locale = display_locale()
+        self.endResetModel()
+        # Load the first page now rather than when a view asks, so the window
+        # can tell an empty result from one not yet loaded.
+        self.fetchMore(QModelIndex())
+
+    def event_at(self, row: int) -> dict:
+        """The list_events record shown at `row`."""
+        return self._rows[row]
+
+    # -- Qt model interface ---------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: _Index) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        page = events.list_events(
+            self._store, search=self._search, limit=self._page_size, offset=len(self._rows)
+        )
+        # A short page is the last one; no count query needed to know it.
+        self._exhausted = len(page) < self._page_size
+        if not page:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _(COLUMNS[section][1])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self._alignment(COLUMN_KEYS[section])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        key = COLUMN_KEYS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, key)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self._alignment(key)
+        return None
+
+    # -- presentation ---------------------------------------------------------
+
+    def _display(self, row: dict, key: str) -> str:
+        value = row.get(key)
+        if key == "starts_at":
+            return format_when(value, self._locale)
+        if key == "method":
+            return METHODS.label(value)
+        if key == "spectrum":
+            return SPECTRUM.label(value)
+        if key == "women_only":
+            return _("Yes") if value else ""
+        if key == "attendance":
+            return format_decimal(value or 0, locale=self._locale)
+        return "" if value is None else str(value)
+
+    def _tooltip(self, row: dict, key: str) -> str | None:
+        if key == "title" and row.get("venue"):
+            return _("{title}\nVenue: {venue}").format(title=row["title"], venue=row["venue"])
+        if key == "ward" and row.get("borough"):
+            return _("{ward}, {borough}").format(ward=row["ward"], borough=row["borough"])
+        text = self._display(row, key)
+        return text or None
+
+    @staticmethod
+    def _alignment(key: str) -> Qt.AlignmentFlag:
+        if key == "attendance":
+            return Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter
+        if key == "women_only":
+            # Centred, so a "Yes" does not run into the attendance figure beside it.
+            return Qt.AlignmentFlag.AlignCenter
+        return Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter

@@ -1,0 +1,36 @@
+"""The shipped fonts (resources/fonts), so the window looks the same on any machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+FONTS_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+APP_FONT_FAMILY = "Noto Sans"
+APP_FONT_POINT_SIZE = 10
+
+
+def register_fonts(directory: Path = FONTS_DIR) -> list[str]:
+    """Add every .ttf in `directory` to Qt's font database; returns the families added."""
+    families: list[str] = []
+    for font_file in sorted(directory.glob("*.ttf")):
+        font_id = QFontDatabase.addApplicationFont(str(font_file))
+        if font_id == -1:
+            # A damaged or missing font must not stop the app; Qt falls back
+            # to a system font.
+            continue
+        for family in QFontDatabase.applicationFontFamilies(font_id):
+            if family not in families:
+                families.append(family)
+    return families
+
+
+def use_app_font(app: QApplication) -> bool:
+    """Register the shipped fonts and make Noto Sans the app font; False if it is missing."""
+    if APP_FONT_FAMILY not in register_fonts():
+        return False
+    font = QFont(APP_FONT_FAMILY, APP_FONT_POINT_SIZE)
+    app.setFont(font)
+    return True

@@ -1,0 +1,225 @@
+"""The main window: a searchable list of events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ceapp import __version__, events
+from ceapp.i18n import _, ngettext
+from ceapp.store import Store
+from ceapp.vocab import METHODS, SPECTRUM
+from ui.events_model import COLUMN_KEYS, EventsModel, format_when
+from ui.operations import OpRunner
+
+# Typing pauses this long before the list is searched, so each keystroke does
+# not query a large database.
+SEARCH_DELAY_MS = 250
+# A date late in the year with two-digit day and hour: the widest a date gets.
+_WIDEST_DATE = "2026-12-28T23:59"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, *, ops: OpRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.ops = ops
+        # Counts come back from a worker; only the newest request may update the bar.
+        self._count_request = 0
+        self.setWindowTitle(_("ceapp — {name}").format(name=Path(store.path).name))
+
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText(_("Search events"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName(_("Search events"))
+
+        self.model = EventsModel(store, parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self.table.setAccessibleName(_("Events"))
+        self._size_columns()
+
+        self.empty_label = QLabel()
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.empty_label.setMargin(24)
+        empty_font = self.empty_label.font()
+        empty_font.setPointSizeF(empty_font.pointSizeF() * 1.25)
+        self.empty_label.setFont(empty_font)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty_label)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.search_box)
+        layout.addWidget(self.stack)
+        self.setCentralWidget(central)
+
+        self.count_label = QLabel()
+        self.statusBar().addWidget(self.count_label)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search_box.textChanged.connect(self._search_timer.start)
+        self.search_box.returnPressed.connect(self.apply_search)
+
+        self._build_menus()
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.activated.connect(self.focus_search)
+        clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_box)
+        clear.setContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.activated.connect(self.search_box.clear)
+
+        self._show_results()
+        self.search_box.setFocus()
+
+    # -- actions --------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def apply_search(self) -> None:
+        """Filter the list by what is in the search box now."""
+        self._search_timer.stop()
+        text = self.search_box.text().strip()
+        if (text or None) == self.model.search:
+            return
+        self.model.set_search(text)
+        self._show_results()
+
+    def refresh(self) -> None:
+        """Reload the list, e.g. after events were added or changed."""
+        self.model.refresh()
+        self._show_results()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About ceapp"),
+            _(
+                "ceapp {version}\n\nCommunity engagement records, equality monitoring "
+                "and large-print feedback sheets, for council engagement teams. "
+                "Works offline."
+            ).format(version=__version__),
+        )
+
+    # -- building and updating ------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        quit_action = QAction(_("&Quit"), self)
+        # QKeySequence.Quit is empty on Windows; Ctrl+Q is what people expect everywhere.
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        about_action = QAction(_("&About ceapp"), self)
+        about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        about_action.triggered.connect(self.show_about)
+        help_menu.addAction(about_action)
+        self.quit_action = quit_action
+        self.about_action = about_action
+
+    def _size_columns(self) -> None:
+        """Widths from the widest text each column can hold, in the current font and language."""
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        char = metrics.averageCharWidth()
+        padding = 3 * char
+
+        def widest(*texts: str) -> int:
+            return max(metrics.horizontalAdvance(text) for text in texts) + padding
+
+        def header_text(key: str) -> str:
+            return self.model.headerData(
+                COLUMN_KEYS.index(key), Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
+            )
+
+        widths = {
+            "starts_at": widest(header_text("starts_at"), format_when(_WIDEST_DATE)),
+            "method": widest(header_text("method"), *(METHODS.label(c) for c in METHODS.codes)),
+            "spectrum": widest(
+                header_text("spectrum"), *(SPECTRUM.label(c) for c in SPECTRUM.codes)
+            ),
+            # Free text: sized for typical names, longer ones elide (full text in the tooltip)
+            # so the title keeps the spare width.
+            "ward": max(widest(header_text("ward")), 20 * char),
+            "partner": max(widest(header_text("partner")), 22 * char),
+            "attendance": widest(header_text("attendance"), "10,000"),
+            "women_only": widest(header_text("women_only")),
+        }
+        for column, key in enumerate(COLUMN_KEYS):
+            if key == "title":
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, widths[key])
+        header.setMinimumSectionSize(6 * char)
+
+    def _show_results(self) -> None:
+        if self.model.rowCount() == 0:
+            if self.model.search:
+                text = _("No events match “{search}”.").format(search=self.model.search)
+            else:
+                text = _(
+                    "No events yet.\n\nAdd one with “ceapp events add”, "
+                    "or load demo data with “ceapp demo”."
+                )
+            self.empty_label.setText(text)
+            self.stack.setCurrentWidget(self.empty_label)
+        else:
+            self.stack.setCurrentWidget(self.table)
+            self.table.scrollToTop()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self._count_request += 1
+        request = self._count_request
+        search = self.model.search
+        self.count_label.setText(_("Counting events…"))
+        store = self.store
+
+        def shown(count: int) -> None:
+            if request == self._count_request:
+                self.count_label.setText(
+                    ngettext("{count} event", "{count} events", count).format(
+                        count=format_decimal(count, locale=self.model.locale)
+                    )
+                )
+
+        def failed(error: BaseException) -> None:
+            if request == self._count_request:
+                self.count_label.setText(_("Could not count events: {error}").format(error=error))
+
+        self.ops.run(
+            lambda: events.count_events(store, search=search),
+            on_success=shown,
+            on_failure=failed,
+        )
