@@ -15,6 +15,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -156,12 +157,21 @@ class Store:
         self.close()
 
 
-def _connect(path: str, passphrase: str | None) -> sqlite3.Connection:
+def _connect(path: str, passphrase: str | None, *, read_only: bool = False) -> sqlite3.Connection:
+    target, uri = path, False
+    if read_only:
+        # Look without touching: mode=ro cannot checkpoint a leftover WAL
+        # into the file, and when there is no WAL, immutable=1 also stops
+        # SQLite creating -wal/-shm files beside a file we may then refuse.
+        wal = f"{path}-wal"
+        has_wal = os.path.exists(wal) and os.path.getsize(wal) > 0
+        query = "mode=ro" if has_wal else "mode=ro&immutable=1"
+        target, uri = f"file:{urllib.parse.quote(os.path.abspath(path))}?{query}", True
     if passphrase is None:
-        return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        return sqlite3.connect(target, isolation_level=None, check_same_thread=False, uri=uri)
     import sqlcipher3
 
-    conn = sqlcipher3.connect(path, isolation_level=None, check_same_thread=False)
+    conn = sqlcipher3.connect(target, isolation_level=None, check_same_thread=False, uri=uri)
     # PRAGMA key takes no bound parameters; quote it as an SQL string literal.
     conn.execute("PRAGMA key = '{}'".format(passphrase.replace("'", "''")))
     return conn
@@ -202,6 +212,34 @@ def _backup_before_migrating(conn: sqlite3.Connection, path: str, version: int) 
     return backup
 
 
+def _refuse_if_not_ours(path: str, passphrase: str | None) -> None:
+    """Look at an existing file read-only; raise before anything could change it."""
+    conn = _connect(path, passphrase, read_only=True)
+    try:
+        _probe(conn, path, passphrase)
+        version = migrations.schema_version(conn)
+        has_tables = conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    if version > migrations.latest_version():
+        raise SchemaTooNewError(
+            _(
+                "{path} was written by a newer version of ceapp (database schema "
+                "{found}; this version understands up to {known}). It has not been "
+                "changed. Install the newer ceapp to open it."
+            ).format(path=path, found=version, known=migrations.latest_version())
+        )
+    if version == 0 and has_tables:
+        # Tables but no schema version: some other program's database. Adding
+        # ours (and switching it to WAL) would change a file that is not ours.
+        raise StoreError(
+            _(
+                "{path} is an SQLite database from another program, not a ceapp one. "
+                "It has not been changed. Choose a different file for ceapp."
+            ).format(path=path)
+        )
+
+
 def open_store(
     path: str | os.PathLike | None = None,
     *,
@@ -226,29 +264,11 @@ def open_store(
     if not memory:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
+    if existed:
+        _refuse_if_not_ours(path, passphrase)
     conn = _connect(path, passphrase)
     _probe(conn, path, passphrase)
     version = migrations.schema_version(conn)
-    if version > migrations.latest_version():
-        conn.close()
-        raise SchemaTooNewError(
-            _(
-                "{path} was written by a newer version of ceapp (database schema "
-                "{found}; this version understands up to {known}). It has not been "
-                "changed. Install the newer ceapp to open it."
-            ).format(path=path, found=version, known=migrations.latest_version())
-        )
-
-    if version == 0 and conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
-        # Tables but no schema version: some other program's database. Adding
-        # ours (and switching it to WAL) would change a file that is not ours.
-        conn.close()
-        raise StoreError(
-            _(
-                "{path} is an SQLite database from another program, not a ceapp one. "
-                "It has not been changed. Choose a different file for ceapp."
-            ).format(path=path)
-        )
 
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")

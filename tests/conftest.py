@@ -8,9 +8,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep tests away from the real user's database, whatever the machine has set.
 os.environ.pop("CEAPP_DB", None)
 
-import pytest  # noqa: E402
+import pytest
 
-from ceapp.store import open_store  # noqa: E402
+from ceapp.store import open_store
 
 
 @pytest.fixture

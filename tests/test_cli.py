@@ -273,7 +273,7 @@ def test_groups_need_consent_for_contacts(db_path, capsys):
         (["events", "lst"], "invalid choice"),
         (["events", "list", "--limit", "lots"], "invalid int"),
         (["attend", "00000000", "--role", "mayor"], "nothing has an id"),
-        (["issues", "add", "--title", "x", "--theme", "potholes", "--by", "me"], "theme"),
+        (["issues", "add", "--title", "x", "--theme", "potholes", "--by", "me"], "Theme"),
         (["--passphrase-file", "/nonexistent/pass", "events", "list"], "Cannot read"),
     ],
 )

@@ -155,6 +155,26 @@ def test_too_new_schema_is_refused_and_file_unchanged(db_path):
     assert _sidecars(db_path) == []
 
 
+def test_too_new_schema_with_a_crash_left_wal_is_refused_unchanged(tmp_path):
+    """A newer ceapp that crashed leaves a WAL; refusing must not fold it into the file."""
+    path = str(tmp_path / "crashed.db")
+    with open_store(path) as opened:
+        make_area(opened)
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute(f"PRAGMA user_version = {migrations.latest_version() + 1}")
+    # Copy the files while the writer still holds its WAL: what a crash leaves.
+    crashed = str(tmp_path / "copy.db")
+    for suffix in ("", "-wal"):
+        Path(crashed + suffix).write_bytes(Path(path + suffix).read_bytes())
+    writer.close()
+    assert os.path.getsize(crashed + "-wal") > 0
+    before = Path(crashed).read_bytes(), Path(crashed + "-wal").read_bytes()
+    with pytest.raises(SchemaTooNewError):
+        open_store(crashed)
+    assert (Path(crashed).read_bytes(), Path(crashed + "-wal").read_bytes()) == before
+
+
 def test_another_programs_database_is_refused_and_unchanged(tmp_path):
     path = tmp_path / "recipes.db"
     conn = sqlite3.connect(path)
