@@ -21,21 +21,23 @@ MAX_SINGLE_ENTRY = 10_000
 
 def add_count(store: Store, *, event_id: str, role: str, count=1) -> str:
     """Add (or, with a negative count, take away) people of a role at an event."""
-    event_id = validation.reference(
-        store, "event_id", event_id, table="events", label=_("Event"), required=True
-    )
-    role = validation.choice("role", role, ATTENDANCE_ROLES, label=_("Role"))
-    count = validation.whole_number("count", count, label=_("Count"))
-    if count == 0:
-        raise ValidationError("count", _("Count is zero; enter how many people to add."))
-    if abs(count) > MAX_SINGLE_ENTRY:
-        raise ValidationError(
-            "count",
-            _("{count} is more than {limit} people in one entry; check the number.").format(
-                count=count, limit=MAX_SINGLE_ENTRY
-            ),
-        )
+    # Checks run inside the transaction so a delete by another program in
+    # between cannot slip past them.
     with store.transaction():
+        event_id = validation.reference(
+            store, "event_id", event_id, table="events", label=_("Event"), required=True
+        )
+        role = validation.choice("role", role, ATTENDANCE_ROLES, label=_("Role"))
+        count = validation.whole_number("count", count, label=_("Count"))
+        if count == 0:
+            raise ValidationError("count", _("Count is zero; enter how many people to add."))
+        if abs(count) > MAX_SINGLE_ENTRY:
+            raise ValidationError(
+                "count",
+                _("{count} is more than {limit} people in one entry; check the number.").format(
+                    count=count, limit=MAX_SINGLE_ENTRY
+                ),
+            )
         total = role_total(store, event_id=event_id, role=role)
         if total + count < 0:
             raise ValidationError(
@@ -80,27 +82,27 @@ def add_register_entry(
     at: str | None = None,
 ) -> str:
     """Put a named person on an event's register; refused without their consent."""
-    event_id = validation.reference(
-        store, "event_id", event_id, table="events", label=_("Event"), required=True
-    )
-    if not validation.flag("consent", consent, label=_("Consent")):
-        raise ValidationError(
-            "consent",
-            _(
-                "A name can only go on the register with the person's consent. "
-                "Count them instead, or record their consent first."
-            ),
-        )
-    entry = {
-        "event_id": event_id,
-        "name": validation.text("name", name, label=_("Name")),
-        "contact": validation.text("contact", contact, label=_("Contact"), required=False),
-        "consent_recorded_by": validation.text(
-            "consent_recorded_by", consent_recorded_by, label=_("Consent recorded by")
-        ),
-        "consent_recorded_at": at or datetime.now(UTC).isoformat(timespec="seconds"),
-    }
     with store.transaction():
+        event_id = validation.reference(
+            store, "event_id", event_id, table="events", label=_("Event"), required=True
+        )
+        if not validation.flag("consent", consent, label=_("Consent")):
+            raise ValidationError(
+                "consent",
+                _(
+                    "A name can only go on the register with the person's consent. "
+                    "Count them instead, or record their consent first."
+                ),
+            )
+        entry = {
+            "event_id": event_id,
+            "name": validation.text("name", name, label=_("Name")),
+            "contact": validation.text("contact", contact, label=_("Contact"), required=False),
+            "consent_recorded_by": validation.text(
+                "consent_recorded_by", consent_recorded_by, label=_("Consent recorded by")
+            ),
+            "consent_recorded_at": at or datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         return changes.create(store, "register_entries", entry)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from ceapp import changes, validation
 from ceapp.errors import ValidationError
 from ceapp.i18n import _, ngettext
+from ceapp.lookup import LIKE_ESCAPE, contains_pattern
 from ceapp.store import Store
 from ceapp.vocab import ACCESSIBILITY, METHODS, SPECTRUM
 
@@ -169,10 +170,10 @@ _EVENT_JOINS = """
 def _search_clause(search: str | None) -> tuple[str, list]:
     if not search:
         return "", []
-    pattern = f"%{search.strip()}%"
+    like = f"LIKE ? {LIKE_ESCAPE}"
     return (
-        " WHERE (e.title LIKE ? OR e.venue LIKE ? OR a.ward LIKE ? OR p.name LIKE ?)",
-        [pattern] * 4,
+        f" WHERE (e.title {like} OR e.venue {like} OR a.ward {like} OR p.name {like})",
+        [contains_pattern(search)] * 4,
     )
 
 

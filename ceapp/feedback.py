@@ -13,6 +13,21 @@ def add_feedback(
     store: Store, *, event_id: str, language: str, answers: dict, received_on: str
 ) -> str:
     """Record one returned feedback sheet: its language and its answers by question."""
+    with store.transaction():
+        return changes.create(
+            store,
+            "feedback_responses",
+            _clean_feedback(
+                store,
+                event_id=event_id,
+                language=language,
+                answers=answers,
+                received_on=received_on,
+            ),
+        )
+
+
+def _clean_feedback(store: Store, *, event_id, language, answers, received_on) -> dict:
     event_id = validation.reference(
         store, "event_id", event_id, table="events", label=_("Event"), required=True
     )
@@ -25,14 +40,12 @@ def add_feedback(
         )
         for question, answer in answers.items()
     }
-    record = {
+    return {
         "event_id": event_id,
         "language": languages[0],
         "answers": cleaned,
         "received_on": validation.date_text("received_on", received_on, label=_("Received on")),
     }
-    with store.transaction():
-        return changes.create(store, "feedback_responses", record)
 
 
 def list_feedback(store: Store, event_id: str) -> list[dict]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ceapp import changes, validation
 from ceapp.errors import ValidationError
 from ceapp.i18n import _
+from ceapp.lookup import LIKE_ESCAPE, contains_pattern
 from ceapp.schema import spec_for
 from ceapp.store import Store
 from ceapp.vocab import GROUP_TYPES
@@ -90,8 +91,8 @@ def list_groups(store: Store, *, search: str | None = None) -> list[dict]:
     params: list = []
     clause = ""
     if search:
-        clause = " WHERE g.name LIKE ? OR g.communities LIKE ?"
-        params = [f"%{search}%"] * 2
+        clause = f" WHERE g.name LIKE ? {LIKE_ESCAPE} OR g.communities LIKE ? {LIKE_ESCAPE}"
+        params = [contains_pattern(search)] * 2
     rows = store.query(
         "SELECT g.id, g.name, g.group_type, g.communities, g.languages, g.area_id,"
         " a.ward AS ward, g.contact_consent"

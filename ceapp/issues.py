@@ -37,32 +37,36 @@ def add_issue(
     at: str | None = None,
 ) -> str:
     """Log an issue raised by the public; it starts 'open'. Returns its id."""
-    v = validation
-    issue = {
-        "title": v.text("title", title, label=_("Issue")),
-        "detail": v.text("detail", detail, label=_("Detail"), required=False, limit=v.LONG_TEXT),
-        "theme": v.choice("theme", theme, ISSUE_THEMES, label=_("Theme")),
-        "event_id": v.reference(store, "event_id", event_id, table="events", label=_("Event")),
-        "area_id": v.reference(store, "area_id", area_id, table="areas", label=_("Area")),
-        "partner_id": v.reference(
-            store, "partner_id", partner_id, table="partners", label=_("Responsible partner")
-        ),
-        "report_back": v.flag("report_back", report_back, label=_("Report back")),
-        "status": "open",
-        "response": None,
-    }
-    recorded_by = v.text("recorded_by", recorded_by, label=_("Recorded by"))
-    if issue["event_id"] and not issue["area_id"]:
-        # Raised at a forum: the forum's area is the issue's area unless told otherwise.
-        issue["area_id"] = store.scalar(
-            "SELECT area_id FROM events WHERE id = ?", (issue["event_id"],)
-        )
-    if raised_on is None and issue["event_id"]:
-        raised_on = store.scalar(
-            "SELECT substr(starts_at, 1, 10) FROM events WHERE id = ?", (issue["event_id"],)
-        )
-    issue["raised_on"] = v.date_text("raised_on", raised_on or _now()[:10], label=_("Date raised"))
     with store.transaction():
+        v = validation
+        issue = {
+            "title": v.text("title", title, label=_("Issue")),
+            "detail": v.text(
+                "detail", detail, label=_("Detail"), required=False, limit=v.LONG_TEXT
+            ),
+            "theme": v.choice("theme", theme, ISSUE_THEMES, label=_("Theme")),
+            "event_id": v.reference(store, "event_id", event_id, table="events", label=_("Event")),
+            "area_id": v.reference(store, "area_id", area_id, table="areas", label=_("Area")),
+            "partner_id": v.reference(
+                store, "partner_id", partner_id, table="partners", label=_("Responsible partner")
+            ),
+            "report_back": v.flag("report_back", report_back, label=_("Report back")),
+            "status": "open",
+            "response": None,
+        }
+        recorded_by = v.text("recorded_by", recorded_by, label=_("Recorded by"))
+        if issue["event_id"] and not issue["area_id"]:
+            # Raised at a forum: the forum's area is the issue's area unless told otherwise.
+            issue["area_id"] = store.scalar(
+                "SELECT area_id FROM events WHERE id = ?", (issue["event_id"],)
+            )
+        if raised_on is None and issue["event_id"]:
+            raised_on = store.scalar(
+                "SELECT substr(starts_at, 1, 10) FROM events WHERE id = ?", (issue["event_id"],)
+            )
+        issue["raised_on"] = v.date_text(
+            "raised_on", raised_on or _now()[:10], label=_("Date raised")
+        )
         issue_id = changes.create(store, "issues", issue)
         _record_status(store, issue_id, "open", by=recorded_by, at=at, note=None)
         return issue_id

@@ -90,3 +90,15 @@ def resolve_partner(store: Store, text: str | None, *, field: str = "partner") -
             "or add it with `ceapp partners add`."
         ).format(text=text),
     )
+
+
+LIKE_ESCAPE = "ESCAPE '\\'"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its % and _ taken literally.
+
+    Use with `column LIKE ? ESCAPE '\\'` (LIKE_ESCAPE).
+    """
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

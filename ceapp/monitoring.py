@@ -109,6 +109,10 @@ QUESTIONS: dict[str, Choices] = {
 
 
 def clean_answers(answers: dict) -> dict:
+    if not isinstance(answers, dict):
+        raise ValidationError(
+            "answers", _("Monitoring answers must be given as question: answer pairs.")
+        )
     unknown = set(answers) - set(QUESTIONS)
     if unknown:
         name = sorted(unknown)[0]
@@ -139,11 +143,11 @@ def clean_answers(answers: dict) -> dict:
 
 def add_response(store: Store, *, event_id: str, answers: dict) -> str:
     """Record one anonymous slip for an event; returns its random id."""
-    event_id = validation.reference(
-        store, "event_id", event_id, table="events", label=_("Event"), required=True
-    )
-    record = {"event_id": event_id, **clean_answers(answers)}
     with store.transaction():
+        event_id = validation.reference(
+            store, "event_id", event_id, table="events", label=_("Event"), required=True
+        )
+        record = {"event_id": event_id, **clean_answers(answers)}
         return changes.create(store, "monitoring_responses", record)
 
 

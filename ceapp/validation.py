@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from babel import Locale, UnknownLocaleError
-
+from ceapp import languages as language_codes
 from ceapp.errors import ValidationError
 from ceapp.i18n import _
 from ceapp.vocab import Choices
@@ -76,19 +75,19 @@ def _as_list(values) -> list[str]:
 
 
 def languages(field: str, values, *, label: str) -> list[str]:
-    """Language codes (en, bn, so, pa, ar, ...) checked against Babel's locale data."""
+    """Language codes (en, bn, so, pa, ar, syl, ...) checked against Babel's locale data."""
     codes = []
     for value in _as_list(values):
-        try:
-            codes.append(str(Locale.parse(value.replace("-", "_"))))
-        except (ValueError, UnknownLocaleError):
+        code = language_codes.normalise(value)
+        if code is None:
             raise ValidationError(
                 field,
                 _(
                     "{label}: '{value}' is not a language code. Use codes such as "
                     "en, bn, so, pa, ur, ar or pl."
                 ).format(label=label, value=value),
-            ) from None
+            )
+        codes.append(code)
     return sorted(set(codes))
 
 
