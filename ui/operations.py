@@ -28,8 +28,7 @@ class Operation(QObject):
     failed = Signal(object)  # the exception it raised
     finished = Signal()  # after either of the above
 
-    @Slot(bool, object)
-    def _deliver(self, ok: bool, value: object) -> None:
+    def _report(self, ok: bool, value: object) -> None:
         if ok:
             self.succeeded.emit(value)
         else:
@@ -38,21 +37,29 @@ class Operation(QObject):
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; the worker emits through it, Qt queues the call back."""
+    """The worker emits through this; Qt queues the call to the relay's (GUI) thread."""
 
-    done = Signal(bool, object)
+    done = Signal(int, bool, object)  # operation number, ok, result or exception
 
 
 class OpRunner(QObject):
-    """Runs callables on one worker thread and reports back on the GUI thread."""
+    """Runs callables on one worker thread and reports back on the GUI thread.
+
+    Call `wait_for_idle()` before letting go of the runner: a worker still
+    running would report to a runner that no longer exists.
+    """
 
     def __init__(self, parent: QObject | None = None, *, synchronous: bool = False) -> None:
         super().__init__(parent)
         self.synchronous = synchronous
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        # Python must keep each pending Operation alive until it has reported.
-        self._pending: set[Operation] = set()
+        # Workers see only the relay and a number, never an Operation: the last
+        # reference to a QObject must not be dropped on a worker thread.
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._pending: dict[int, Operation] = {}
+        self._last_number = 0
 
     def run(
         self,
@@ -62,31 +69,21 @@ class OpRunner(QObject):
         on_failure: Callable[[BaseException], None] | None = None,
     ) -> Operation:
         """Start `work`; returns its Operation, whose signals report the outcome."""
-        operation = Operation(self)
+        operation = Operation()
         if on_success is not None:
             operation.succeeded.connect(on_success)
         operation.failed.connect(on_failure if on_failure is not None else _report_unhandled)
         if self.synchronous:
-            ok, value = _call(work)
-            operation._deliver(ok, value)
-            operation.deleteLater()
+            operation._report(*_call(work))
             return operation
 
-        relay = _Relay()
-        relay.done.connect(operation._deliver, Qt.ConnectionType.QueuedConnection)
-        # Held by the Operation so the relay is destroyed on the GUI thread, not the worker.
-        operation._relay = relay
-        self._pending.add(operation)
-
-        def forget() -> None:
-            self._pending.discard(operation)
-            operation.deleteLater()
-
-        operation.finished.connect(forget)
+        self._last_number += 1
+        number = self._last_number
+        self._pending[number] = operation
+        relay = self._relay
 
         def on_worker() -> None:
-            ok, value = _call(work)
-            relay.done.emit(ok, value)
+            relay.done.emit(number, *_call(work))
 
         self._pool.start(on_worker)
         return operation
@@ -94,6 +91,12 @@ class OpRunner(QObject):
     def wait_for_idle(self, msecs: int = -1) -> bool:
         """Block until queued work has run (e.g. before closing the database)."""
         return self._pool.waitForDone(msecs)
+
+    @Slot(int, bool, object)
+    def _deliver(self, number: int, ok: bool, value: object) -> None:
+        operation = self._pending.pop(number, None)
+        if operation is not None:
+            operation._report(ok, value)
 
 
 def _call(work: Callable[[], Any]) -> tuple[bool, object]:
