@@ -1,0 +1,9 @@
+"""Realistic, repeatable demo data: two boroughs, two years of engagement.
+
+from ceapp.demo import generate
+generate(store, seed=1, events=5000)
+"""
+
+from ceapp.demo.generate import generate
+
+__all__ = ["generate"]
