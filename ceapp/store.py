@@ -26,7 +26,7 @@ import sqlite_utils
 
 from ceapp import migrations
 from ceapp.clock import HybridClock
-from ceapp.errors import PassphraseError, SchemaTooNewError, StoreError
+from ceapp.errors import PassphraseError, SchemaTooNewError, StoreError, ValidationError
 from ceapp.i18n import _
 
 ENV_DB = "CEAPP_DB"
@@ -58,6 +58,30 @@ def looks_encrypted(path: str) -> bool:
     except FileNotFoundError:
         return False
     return bool(header) and header != SQLITE_HEADER
+
+
+def read_passphrase_file(path: str | None) -> str | None:
+    """The passphrase on the first line of `path` (None when no file is given)."""
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            passphrase = handle.readline().rstrip("\r\n")
+    except OSError as error:
+        raise ValidationError(
+            "passphrase_file",
+            _("Cannot read the passphrase file {path}: {reason}.").format(
+                path=path, reason=error.strerror or error
+            ),
+        ) from None
+    if not passphrase:
+        raise ValidationError(
+            "passphrase_file",
+            _("The passphrase file {path} is empty; put the passphrase on its first line.").format(
+                path=path
+            ),
+        )
+    return passphrase
 
 
 class Store:
@@ -256,17 +280,28 @@ def open_store(
         # SQLCipher rejects an empty key with a raw error after creating the file.
         raise PassphraseError(_("The passphrase is empty; give the database's passphrase."))
     memory = path == MEMORY
+    if not memory and os.path.isdir(path):
+        raise StoreError(
+            _("{path} is a folder, not a database file; give a file name.").format(path=path)
+        )
     existed = not memory and os.path.exists(path) and os.path.getsize(path) > 0
     if existed and passphrase is not None and not looks_encrypted(path):
         raise PassphraseError(
             _("{path} is not encrypted; open it without a passphrase.").format(path=path)
         )
-    if not memory:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-
     if existed:
         _refuse_if_not_ours(path, passphrase)
-    conn = _connect(path, passphrase)
+    try:
+        if not memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = _connect(path, passphrase)
+    except (OSError, sqlite3.Error) as error:
+        raise StoreError(
+            _(
+                "Could not open {path}: {reason}. Check the folder exists and you may write there."
+            ).format(path=path, reason=getattr(error, "strerror", None) or error)
+        ) from error
+
     _probe(conn, path, passphrase)
     version = migrations.schema_version(conn)
 

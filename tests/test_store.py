@@ -378,3 +378,12 @@ def test_sigkill_during_write_loop_leaves_a_committed_state(db_path):
         area_count = reopened.scalar("SELECT count(*) FROM areas")
         assert loop_events > 20
         assert area_count == 1 + 2 * loop_events
+
+
+def test_a_folder_or_unwritable_place_gives_a_message_not_a_traceback(tmp_path):
+    with pytest.raises(StoreError, match="is a folder"):
+        open_store(tmp_path)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="Could not open"):
+        open_store(blocker / "ceapp.db")

@@ -7,17 +7,15 @@ the prompt was cancelled); 3 the database cannot be used as it is.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 
 from PySide6.QtCore import QLibraryInfo, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ceapp import __version__
-from ceapp.cli import read_passphrase
 from ceapp.errors import CeappError, PassphraseError, StoreError
 from ceapp.i18n import _, current_language, is_rtl
-from ceapp.store import open_store, resolve_db_path
+from ceapp.store import open_store, read_passphrase_file, resolve_db_path
 from ui.fonts import use_app_font
 from ui.main_window import MainWindow
 from ui.operations import OpRunner
@@ -44,7 +42,7 @@ def run(*, db: str | None, passphrase_file: str | None, screenshot: str | None) 
 
     path = resolve_db_path(db)
     try:
-        passphrase = read_passphrase(passphrase_file)
+        passphrase = read_passphrase_file(passphrase_file)
         if interactive:
             store = open_with_prompt(path, passphrase=passphrase)
         else:
@@ -54,11 +52,6 @@ def run(*, db: str | None, passphrase_file: str | None, screenshot: str | None) 
         return _fail(str(error), code, interactive=interactive)
     except CeappError as error:
         return _fail(str(error), EXIT_BAD_INPUT, interactive=interactive)
-    except (sqlite3.Error, OSError) as error:
-        # open_store lets these through for e.g. a folder or an unwritable
-        # location; the window still owes the person a message, not a traceback.
-        message = _("Could not open {path}: {error}").format(path=path, error=error)
-        return _fail(message, EXIT_STORE, interactive=interactive)
     if store is None:
         return EXIT_BAD_INPUT  # the passphrase prompt was cancelled
 

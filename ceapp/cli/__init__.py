@@ -15,7 +15,7 @@ from ceapp import __version__
 from ceapp.cli import database, records
 from ceapp.errors import CeappError, NotFoundError, PassphraseError, StoreError, ValidationError
 from ceapp.i18n import _
-from ceapp.store import open_store
+from ceapp.store import open_store, read_passphrase_file
 from ceapp.vocab import (
     ACCESSIBILITY,
     ATTENDANCE_ROLES,
@@ -256,29 +256,6 @@ def _add_area_and_partner_commands(commands) -> None:
     action.set_defaults(handler=records.partners_add)
 
 
-def read_passphrase(path: str | None) -> str | None:
-    if not path:
-        return None
-    try:
-        with open(path, encoding="utf-8") as handle:
-            passphrase = handle.readline().rstrip("\r\n")
-    except OSError as error:
-        raise ValidationError(
-            "passphrase_file",
-            _("Cannot read the passphrase file {path}: {reason}.").format(
-                path=path, reason=error.strerror or error
-            ),
-        ) from None
-    if not passphrase:
-        raise ValidationError(
-            "passphrase_file",
-            _("The passphrase file {path} is empty; put the passphrase on its first line.").format(
-                path=path
-            ),
-        )
-    return passphrase
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code. Errors go to stderr in one line."""
     argv = sys.argv[1:] if argv is None else argv
@@ -290,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "gui":
             raise UsageError(_("The window is started by the installed `ceapp` command."))
-        passphrase = read_passphrase(args.passphrase_file)
+        passphrase = read_passphrase_file(args.passphrase_file)
         with open_store(args.db, passphrase=passphrase) as store:
             return args.handler(store, args)
     except UsageError as error:
