@@ -190,6 +190,8 @@ def _add_attendance(store: Store, rng: random.Random, occasion: Occasion, *, unt
         # A youth session: most of the public there are young people.
         counts["young_person"] = counts.get("young_person", 0) + counts.pop("resident", 0)
     for role, count in counts.items():
+        if count <= 0:
+            continue
         if count > 30 and rng.random() < 0.15:
             # Two doors, two clipboards: the count arrives in two entries.
             first = rng.randint(1, count - 1)

@@ -139,6 +139,33 @@ def generate(
 
     Returns how many rows were created in each record table.
     """
+    if events < 0:
+        raise ValidationError("events", _("The number of events cannot be negative."))
+    until = until or datetime.now(UTC).date()
+    rng = random.Random(seed)
+    # Ids have their own stream so that adding a field to a record (one
+    # more draw) does not shift every id after it.
+    id_rng = random.Random(f"ceapp demo ids {seed}")
+    with _large_cache(store), changes.seeded_ids(id_rng), store.transaction():
+        # Checked inside the write transaction, so no other process can add
+        # events between the check and the writes.
+        _refuse_if_not_empty(store)
+        before = _row_counts(store)
+        places = build_places(store, rng, until=until)
+        add_groups(store, rng, places, events=events)
+        calendar = Calendar(until)
+        for done in range(1, events + 1):
+            _add_event(store, rng, rng.choice(places), calendar)
+            if progress and done % BATCH == 0 and done < events:
+                progress(done, events)
+        after = _row_counts(store)
+    # The last report waits for the commit, which takes a while for large runs.
+    if progress:
+        progress(events, events)
+    return {table: after[table] - before[table] for table in sorted(TABLES)}
+
+
+def _refuse_if_not_empty(store: Store) -> None:
     existing = event_records.count_events(store)
     if existing:
         raise ValidationError(
@@ -151,26 +178,6 @@ def generate(
                 existing,
             ).format(count=existing),
         )
-    if events < 0:
-        raise ValidationError("events", _("The number of events cannot be negative."))
-    until = until or datetime.now(UTC).date()
-    rng = random.Random(seed)
-    # Ids have their own stream so that adding a field to a record (one
-    # more draw) does not shift every id after it.
-    id_rng = random.Random(f"ceapp demo ids {seed}")
-    before = _row_counts(store)
-    with _large_cache(store), changes.seeded_ids(id_rng), store.transaction():
-        places = build_places(store, rng, until=until)
-        add_groups(store, rng, places, events=events)
-        calendar = Calendar(until)
-        for done in range(events):
-            _add_event(store, rng, rng.choice(places), calendar)
-            if progress and (done + 1) % BATCH == 0:
-                progress(done + 1, events)
-    if progress and events % BATCH:
-        progress(events, events)
-    after = _row_counts(store)
-    return {table: after[table] - before[table] for table in sorted(TABLES)}
 
 
 @contextmanager

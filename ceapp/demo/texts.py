@@ -24,7 +24,8 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "polish": (
         ("Anna", "Piotr", "Katarzyna", "Tomasz", "Magdalena", "Krzysztof", "Agnieszka"),
-        ("Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kamiński", "Lewandowska", "Zielinski"),
+        # Surnames that do not change with gender (unlike -ski / -ska).
+        ("Nowak", "Wójcik", "Kowalczyk", "Mazur", "Krawczyk", "Kaczmarek", "Zając"),
     ),
     "chinese": (
         ("Wei", "Mei", "Jun", "Lin", "Hui", "Ming", "Ying"),
@@ -54,6 +55,22 @@ NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("Chinedu", "Ngozi", "Oluwaseun", "Funmilayo", "Emeka", "Adaeze", "Tunde"),
         ("Okafor", "Adeyemi", "Okonkwo", "Balogun", "Eze", "Adebayo", "Nwosu"),
     ),
+}
+
+# Community of interest: the heritage a group's contact most likely has.
+COMMUNITY_HERITAGE = {
+    "Bangladeshi": "bangladeshi",
+    "Sylheti speakers": "bangladeshi",
+    "Somali": "somali",
+    "Polish": "polish",
+    "Chinese": "chinese",
+    "Arab": "arab",
+    "Irish": "irish",
+    "Black Caribbean": "caribbean",
+    "African Caribbean": "caribbean",
+    "Gujarati Hindu": "indian",
+    "Punjabi Sikh": "indian",
+    "Pakistani": "pakistani",
 }
 
 EMAIL_DOMAINS = ("example.org", "example.com", "example.net")

@@ -58,10 +58,11 @@ class Place:
         return rng.choice(ids)
 
 
-def person(rng: random.Random, borough: Borough) -> tuple[str, str]:
+def person(rng: random.Random, borough: Borough, *, heritage: str | None = None) -> tuple[str, str]:
     """A made-up (given name, surname) of a heritage common in the borough."""
-    heritages = [name for name, _weight in borough.name_mix]
-    heritage = rng.choices(heritages, weights=[w for _name, w in borough.name_mix])[0]
+    if heritage is None:
+        heritages = [name for name, _weight in borough.name_mix]
+        heritage = rng.choices(heritages, weights=[w for _name, w in borough.name_mix])[0]
     given, surnames = texts.NAMES[heritage]
     return rng.choice(given), rng.choice(surnames)
 
@@ -194,11 +195,15 @@ def add_groups(store: Store, rng: random.Random, places: list[Place], *, events:
             continue
         used.add(name.lower())
         communities = list(texts.COMMUNITIES_BY_GROUP_TYPE.get(group_type, ()))[:1]
-        if group_type in ("ethnic_minority", "refugee", "faith", "women") or rng.random() < 0.3:
+        heritage = None
+        if community in name or rng.random() < 0.3:
             communities.append(community)
+            heritage = texts.COMMUNITY_HERITAGE.get(community)
+        else:
+            languages = ()
         contact = {}
         if rng.random() < 0.65:
-            given, surname = person(rng, borough)
+            given, surname = person(rng, borough, heritage=heritage)
             slug = _ascii(f"{given}.{surname}".lower()).replace("'", "").replace(" ", "")
             contact = {
                 "contact_name": f"{given} {surname}",

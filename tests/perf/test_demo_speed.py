@@ -1,0 +1,90 @@
+"""How long `demo --events 50000` takes, beside a floor measured in the same run.
+
+The floor is SQLite alone: the same rows, read back from the demo database,
+inserted with bare executemany into a fresh database of the same schema in
+one transaction. The demo does far more per row (validation, the change
+log, savepoints), so the ratio says what the domain API costs over raw
+inserts. Set CEAPP_PERF_EVENTS to try another size.
+
+    pytest -m perf -s tests/perf/test_demo_speed.py
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import time
+from datetime import date
+
+import pytest
+
+from ceapp.demo import generate
+from ceapp.schema import TABLES
+from ceapp.store import open_store
+
+EVENTS = int(os.environ.get("CEAPP_PERF_EVENTS", "50000"))
+UNTIL = date(2025, 6, 30)
+
+
+def _file_size(path: str) -> int:
+    return sum(os.path.getsize(name) for name in (path, f"{path}-wal") if os.path.exists(name))
+
+
+def _floor(source, target) -> float:
+    """Seconds to insert every record row of `source` into `target` with bare executemany."""
+    # Same page cache as the demo had, so the comparison is of work, not of memory.
+    cache_kib = importlib.import_module("ceapp.demo.generate").GENERATION_CACHE_KIB
+    target.conn.execute(f"PRAGMA cache_size = -{cache_kib}")
+    elapsed = 0.0
+    target.conn.execute("BEGIN IMMEDIATE")
+    # TABLES lists parents before children, so foreign keys hold row by row.
+    for name, spec in TABLES.items():
+        columns = ("id", *spec.columns)
+        rows = source.conn.execute(f"SELECT {', '.join(columns)} FROM {name}").fetchall()
+        sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        started = time.perf_counter()
+        target.conn.executemany(sql, rows)
+        elapsed += time.perf_counter() - started
+    started = time.perf_counter()
+    target.conn.execute("COMMIT")
+    return elapsed + time.perf_counter() - started
+
+
+@pytest.mark.perf
+def test_demo_speed_against_bare_inserts(tmp_path, capsys):
+    demo_path = str(tmp_path / "demo.db")
+    store = open_store(demo_path)
+    started = time.perf_counter()
+    counts = generate(store, seed=1, events=EVENTS, until=UNTIL)
+    demo_seconds = time.perf_counter() - started
+    rows = sum(counts.values())
+    log_rows = store.scalar("SELECT count(*) FROM changes")
+
+    floor = open_store(str(tmp_path / "floor.db"))
+    floor_seconds = _floor(store, floor)
+    floor_counts = {name: floor.scalar(f"SELECT count(*) FROM {name}") for name in TABLES}
+    store.close()
+    floor.close()
+    # After closing, so the write-ahead log has been folded into the file.
+    demo_bytes = _file_size(demo_path)
+
+    assert counts["events"] == EVENTS
+    assert floor_counts == counts
+    assert rows > 0 and demo_seconds > 0 and floor_seconds > 0
+
+    lines = [
+        "",
+        f"demo --events {EVENTS}",
+        f"  {'demo seconds':<28}{demo_seconds:>14.1f}",
+        f"  {'record rows written':<28}{rows:>14,}",
+        f"  {'demo rows/s':<28}{rows / demo_seconds:>14,.0f}",
+        f"  {'change-log rows (extra)':<28}{log_rows:>14,}",
+        f"  {'database size (MB)':<28}{demo_bytes / 1e6:>14.1f}",
+        f"  {'floor seconds':<28}{floor_seconds:>14.2f}",
+        f"  {'floor rows/s':<28}{rows / floor_seconds:>14,.0f}",
+        f"  {'ratio demo/floor':<28}{demo_seconds / floor_seconds:>14.1f}",
+        "  per table: " + ", ".join(f"{name} {count:,}" for name, count in counts.items()),
+        "  (the floor writes the record rows only; the demo also writes the change log)",
+    ]
+    with capsys.disabled():
+        print("\n".join(lines))
