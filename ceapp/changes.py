@@ -53,8 +53,12 @@ def seeded_ids(rng: random.Random) -> Iterator[None]:
         _id_source = previous
 
 
+# One encoder for every op: json.dumps would build a new one per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def op_id(*, table: str, row_id: str, kind: str, field, value_json, stamp: str) -> str:

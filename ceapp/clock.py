@@ -16,6 +16,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 STAMP_PATTERN = re.compile(
     r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)-([0-9a-f]{4})-([0-9a-f]{16})$"
@@ -26,10 +27,14 @@ MAX_COUNTER = 0xFFFF
 MAX_DRIFT_MS = 24 * 60 * 60 * 1000
 
 
+@lru_cache(maxsize=1024)
+def _wall_text(seconds: int) -> str:
+    # Formatting the date is the slow part, and stamps come many per second.
+    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+
+
 def format_stamp(millis: int, counter: int, node: str) -> str:
-    moment = datetime.fromtimestamp(millis / 1000, tz=UTC)
-    wall = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{millis % 1000:03d}Z"
-    return f"{wall}-{counter:04x}-{node}"
+    return f"{_wall_text(millis // 1000)}{millis % 1000:03d}Z-{counter:04x}-{node}"
 
 
 def parse_stamp(stamp: str) -> tuple[int, int, str]:

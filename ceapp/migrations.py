@@ -34,20 +34,22 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 
 -- The change log: every write to a record table adds rows here in the same
--- transaction. WITHOUT ROWID and keyed by a hash, so the physical order of
--- the log says nothing about the order in which things were typed.
+-- transaction. Clustered by table, row and stamp (what replay and merging
+-- read) with no rowid, so the physical order of the log says nothing about
+-- the order in which things were typed. op_id, a hash of the op, makes the
+-- same op arriving twice one op.
 CREATE TABLE changes (
-    op_id TEXT PRIMARY KEY,
     tbl TEXT NOT NULL,
     row_id TEXT NOT NULL,
+    stamp TEXT NOT NULL,
+    op_id TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('create', 'set', 'delete')),
     field TEXT,
     value TEXT,
-    stamp TEXT NOT NULL,
-    node TEXT NOT NULL
+    node TEXT NOT NULL,
+    PRIMARY KEY (tbl, row_id, stamp, op_id)
 ) WITHOUT ROWID;
-CREATE INDEX changes_by_row ON changes (tbl, row_id, stamp);
-CREATE INDEX changes_by_node ON changes (node, stamp);
+CREATE UNIQUE INDEX changes_by_op ON changes (op_id);
 
 CREATE TABLE areas (
     id TEXT PRIMARY KEY,

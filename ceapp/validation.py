@@ -11,6 +11,8 @@ from ceapp.errors import ValidationError
 from ceapp.i18n import _
 from ceapp.vocab import Choices
 
+# Control characters other than tab and newline: pasted junk, never meant.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f]")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
@@ -38,7 +40,7 @@ def text(field: str, value, *, label: str, required: bool = True, limit: int = S
                 label=label, length=len(value), limit=limit
             ),
         )
-    if any(ord(char) < 32 and char not in "\n\t" for char in value):
+    if CONTROL_CHARACTERS.search(value):
         raise ValidationError(
             field,
             _("{label} contains control characters; retype it as plain text.").format(label=label),

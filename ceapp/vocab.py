@@ -6,7 +6,7 @@ are translated when shown (`choices.label(code)`), never at import time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ceapp.i18n import N_, _
 
@@ -15,13 +15,20 @@ from ceapp.i18n import N_, _
 class Choices:
     name: str
     items: tuple[tuple[str, str], ...]  # (code, untranslated label)
+    codes: tuple[str, ...] = field(init=False)
+    _code_set: frozenset[str] = field(init=False, repr=False)
 
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(code for code, _label in self.items)
+    def __post_init__(self) -> None:
+        # Membership is checked for every field of every record written.
+        codes = tuple(code for code, _label in self.items)
+        object.__setattr__(self, "codes", codes)
+        object.__setattr__(self, "_code_set", frozenset(codes))
 
     def __contains__(self, code: object) -> bool:
-        return code in self.codes
+        try:
+            return code in self._code_set
+        except TypeError:  # unhashable input, e.g. a list typed where a code belongs
+            return False
 
     def label(self, code: str) -> str:
         for item_code, label in self.items:
