@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep tests away from the real user's database, whatever the machine has set.
 os.environ.pop("CEAPP_DB", None)
+# Qt settings (window geometry) go to a throwaway folder, not the user's.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="ceapp-test-config-")
 
 import pytest
 

@@ -215,3 +215,33 @@ def test_shipped_fonts_register_noto_sans(qapp):
     ]
     assert (FONTS_DIR / "OFL.txt").read_text(encoding="utf-8").count("SIL OPEN FONT LICENSE") == 1
     assert APP_FONT_FAMILY in register_fonts()
+
+
+def test_first_run_opens_a_usable_size_and_later_runs_remember_it(qapp, store):
+    from ui.main_window import MainWindow
+    from ui.operations import OpRunner
+    from ui.window_state import (
+        DEFAULT_SIZE,
+        SCREEN_SHARE,
+        restore_geometry,
+        save_geometry,
+        settings,
+    )
+
+    settings().clear()
+    ops = OpRunner(synchronous=True)
+    first = MainWindow(store, ops=ops)
+    restore_geometry(first)
+    # The default, shrunk to fit the screen (the offscreen screen is small).
+    available = first.screen().availableGeometry()
+    assert first.width() == min(DEFAULT_SIZE[0], int(available.width() * SCREEN_SHARE))
+    assert first.height() == min(DEFAULT_SIZE[1], int(available.height() * SCREEN_SHARE))
+    assert first.width() > 600
+    first.resize(700, 500)
+    save_geometry(first)
+    first.close()
+
+    second = MainWindow(store, ops=ops)
+    restore_geometry(second)
+    assert (second.width(), second.height()) == (700, 500)
+    second.close()

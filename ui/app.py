@@ -20,6 +20,7 @@ from ui.fonts import use_app_font
 from ui.main_window import MainWindow
 from ui.operations import OpRunner
 from ui.passphrase import open_with_prompt
+from ui.window_state import restore_geometry, save_geometry
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -60,6 +61,8 @@ def run(*, db: str | None, passphrase_file: str | None, screenshot: str | None) 
         window = MainWindow(store, ops=ops)
         if not interactive:
             return _save_screenshot(app, window, ops, screenshot)
+        restore_geometry(window)
+        app.aboutToQuit.connect(lambda: save_geometry(window))
         window.show()
         return app.exec()
     finally:
