@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import date, timedelta
 
 import pytest
 
 from ceapp.cli import main
-from ceapp.demo import generate
+from ceapp.demo import generate, generator
 from ceapp.errors import ValidationError
 from ceapp.fingerprint import fingerprint
 from ceapp.integrity import check
@@ -184,7 +183,7 @@ def test_a_database_with_events_is_refused_and_left_unchanged(tmp_path):
 
 def test_progress_is_reported_up_to_the_total(store, monkeypatch):
     # The package's `generate` attribute is the function, so fetch the module itself.
-    monkeypatch.setattr(importlib.import_module("ceapp.demo.generate"), "BATCH", 40)
+    monkeypatch.setattr(generator, "BATCH", 40)
     reports = []
     generate(store, seed=5, events=100, until=UNTIL, progress=lambda *args: reports.append(args))
     assert reports == [(40, 100), (80, 100), (100, 100)]

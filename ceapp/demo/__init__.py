@@ -4,6 +4,6 @@ from ceapp.demo import generate
 generate(store, seed=1, events=5000)
 """
 
-from ceapp.demo.generate import generate
+from ceapp.demo.generator import generate
 
 __all__ = ["generate"]

@@ -11,14 +11,13 @@ inserts. Set CEAPP_PERF_EVENTS to try another size.
 
 from __future__ import annotations
 
-import importlib
 import os
 import time
 from datetime import date
 
 import pytest
 
-from ceapp.demo import generate
+from ceapp.demo import generate, generator
 from ceapp.schema import TABLES
 from ceapp.store import open_store
 
@@ -33,7 +32,7 @@ def _file_size(path: str) -> int:
 def _floor(source, target) -> float:
     """Seconds to insert every record row of `source` into `target` with bare executemany."""
     # Same page cache as the demo had, so the comparison is of work, not of memory.
-    cache_kib = importlib.import_module("ceapp.demo.generate").GENERATION_CACHE_KIB
+    cache_kib = generator.GENERATION_CACHE_KIB
     target.conn.execute(f"PRAGMA cache_size = -{cache_kib}")
     elapsed = 0.0
     target.conn.execute("BEGIN IMMEDIATE")
