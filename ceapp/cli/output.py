@@ -25,6 +25,15 @@ def print_table(rows: Sequence[Sequence], headers: Sequence[str]) -> None:
         sys.stdout.write("\n")
 
 
+def print_listing(rows: list[dict], *, as_json: bool, headers: Sequence[str], cells) -> int:
+    """Rows as JSON for programs, or as a table of `cells(row)` for people."""
+    if as_json:
+        print_json(rows)
+    else:
+        print_table([cells(row) for row in rows], headers)
+    return 0
+
+
 def print_fields(pairs: Sequence[tuple[str, object]]) -> None:
     """A record as 'Label: value' lines, labels aligned."""
     width = max((len(label) for label, _value in pairs), default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ceapp import areas, attendance, events, groups, issues, partners
-from ceapp.cli.output import print_fields, print_json, print_table, short_id
+from ceapp.cli.output import print_fields, print_json, print_listing, print_table, short_id
 from ceapp.errors import ValidationError
 from ceapp.i18n import _, ngettext
 from ceapp.lookup import resolve_area, resolve_id, resolve_partner
@@ -45,26 +45,30 @@ def _event_id(store: Store, text: str) -> str:
     return resolve_id(store, "events", text, field="event", label=_("Event"))
 
 
-def events_list(store: Store, args: argparse.Namespace) -> int:
-    rows = events.list_events(store, search=args.search, limit=args.limit)
-    if args.json:
-        print_json(rows)
-        return 0
-    print_table(
-        [
-            (
-                short_id(row["id"]),
-                row["starts_at"].replace("T", " "),
-                row["title"],
-                METHODS.label(row["method"]),
-                row["ward"],
-                row["attendance"],
-            )
-            for row in rows
-        ],
-        [_("Id"), _("Starts"), _("Title"), _("Method"), _("Ward"), _("Attendance")],
+def _report_changed(changed: dict) -> int:
+    print(
+        ngettext("{count} field changed", "{count} fields changed", len(changed)).format(
+            count=len(changed)
+        )
     )
     return 0
+
+
+def events_list(store: Store, args: argparse.Namespace) -> int:
+    rows = events.list_events(store, search=args.search, limit=args.limit)
+    return print_listing(
+        rows,
+        as_json=args.json,
+        headers=[_("Id"), _("Starts"), _("Title"), _("Method"), _("Ward"), _("Attendance")],
+        cells=lambda row: (
+            short_id(row["id"]),
+            row["starts_at"].replace("T", " "),
+            row["title"],
+            METHODS.label(row["method"]),
+            row["ward"],
+            row["attendance"],
+        ),
+    )
 
 
 def events_add(store: Store, args: argparse.Namespace) -> int:
@@ -112,12 +116,7 @@ def events_edit(store: Store, args: argparse.Namespace) -> int:
     if not fields:
         raise ValidationError("event", _("Nothing to change: give at least one option to edit."))
     changed = events.edit_event(store, event_id, **fields)
-    print(
-        ngettext("{count} field changed", "{count} fields changed", len(changed)).format(
-            count=len(changed)
-        )
-    )
-    return 0
+    return _report_changed(changed)
 
 
 def events_delete(store: Store, args: argparse.Namespace) -> int:
@@ -148,25 +147,28 @@ def attend(store: Store, args: argparse.Namespace) -> int:
 def issues_list(store: Store, args: argparse.Namespace) -> int:
     event_id = _event_id(store, args.event) if args.event else None
     rows = issues.list_issues(store, status=args.status, event_id=event_id)
-    if args.json:
-        print_json(rows)
-        return 0
-    print_table(
-        [
-            (
-                short_id(row["id"]),
-                row["raised_on"],
-                ISSUE_STATUSES.label(row["status"]),
-                ISSUE_THEMES.label(row["theme"]),
-                row["title"],
-                row["ward"],
-                row["partner"],
-            )
-            for row in rows
+    return print_listing(
+        rows,
+        as_json=args.json,
+        headers=[
+            _("Id"),
+            _("Raised"),
+            _("Status"),
+            _("Theme"),
+            _("Issue"),
+            _("Ward"),
+            _("Partner"),
         ],
-        [_("Id"), _("Raised"), _("Status"), _("Theme"), _("Issue"), _("Ward"), _("Partner")],
+        cells=lambda row: (
+            short_id(row["id"]),
+            row["raised_on"],
+            ISSUE_STATUSES.label(row["status"]),
+            ISSUE_THEMES.label(row["theme"]),
+            row["title"],
+            row["ward"],
+            row["partner"],
+        ),
     )
-    return 0
 
 
 def issues_add(store: Store, args: argparse.Namespace) -> int:
@@ -199,12 +201,7 @@ def issues_update(store: Store, args: argparse.Namespace) -> int:
         theme=args.theme,
         note=args.note,
     )
-    print(
-        ngettext("{count} field changed", "{count} fields changed", len(changed)).format(
-            count=len(changed)
-        )
-    )
-    return 0
+    return _report_changed(changed)
 
 
 def issues_show(store: Store, args: argparse.Namespace) -> int:
@@ -238,24 +235,19 @@ def issues_show(store: Store, args: argparse.Namespace) -> int:
 
 def groups_list(store: Store, args: argparse.Namespace) -> int:
     rows = groups.list_groups(store, search=args.search)
-    if args.json:
-        print_json(rows)
-        return 0
-    print_table(
-        [
-            (
-                short_id(row["id"]),
-                row["name"],
-                row["group_type"],
-                ", ".join(row["communities"]),
-                ", ".join(row["languages"]),
-                row["ward"],
-            )
-            for row in rows
-        ],
-        [_("Id"), _("Group"), _("Type"), _("Communities"), _("Languages"), _("Ward")],
+    return print_listing(
+        rows,
+        as_json=args.json,
+        headers=[_("Id"), _("Group"), _("Type"), _("Communities"), _("Languages"), _("Ward")],
+        cells=lambda row: (
+            short_id(row["id"]),
+            row["name"],
+            row["group_type"],
+            ", ".join(row["communities"]),
+            ", ".join(row["languages"]),
+            row["ward"],
+        ),
     )
-    return 0
 
 
 def groups_add(store: Store, args: argparse.Namespace) -> int:
@@ -278,14 +270,12 @@ def groups_add(store: Store, args: argparse.Namespace) -> int:
 
 def areas_list(store: Store, args: argparse.Namespace) -> int:
     rows = areas.list_areas(store)
-    if args.json:
-        print_json(rows)
-        return 0
-    print_table(
-        [(short_id(row["id"]), row["ward"], row["borough"]) for row in rows],
-        [_("Id"), _("Ward"), _("Borough")],
+    return print_listing(
+        rows,
+        as_json=args.json,
+        headers=[_("Id"), _("Ward"), _("Borough")],
+        cells=lambda row: (short_id(row["id"]), row["ward"], row["borough"]),
     )
-    return 0
 
 
 def areas_add(store: Store, args: argparse.Namespace) -> int:
@@ -295,14 +285,12 @@ def areas_add(store: Store, args: argparse.Namespace) -> int:
 
 def partners_list(store: Store, args: argparse.Namespace) -> int:
     rows = partners.list_partners(store)
-    if args.json:
-        print_json(rows)
-        return 0
-    print_table(
-        [(short_id(row["id"]), row["name"], row["kind"]) for row in rows],
-        [_("Id"), _("Partner"), _("Kind")],
+    return print_listing(
+        rows,
+        as_json=args.json,
+        headers=[_("Id"), _("Partner"), _("Kind")],
+        cells=lambda row: (short_id(row["id"]), row["name"], row["kind"]),
     )
-    return 0
 
 
 def partners_add(store: Store, args: argparse.Namespace) -> int:
