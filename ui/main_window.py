@@ -170,8 +170,8 @@ class MainWindow(QMainWindow):
             ),
             # Free text: sized for typical names, longer ones elide (full text in the tooltip)
             # so the title keeps the spare width.
-            "ward": max(widest(header_text("ward")), 20 * char),
-            "partner": max(widest(header_text("partner")), 22 * char),
+            "ward": max(widest(header_text("ward")), 16 * char),
+            "partner": max(widest(header_text("partner")), 18 * char),
             "attendance": widest(header_text("attendance"), "10,000"),
             "women_only": widest(header_text("women_only")),
         }
