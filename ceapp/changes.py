@@ -134,6 +134,7 @@ def create(store: Store, table: str, fields: Mapping, *, row_id: str | None = No
     spec = spec_for(table)
     _check_columns(spec, fields, complete=True)
     row_id = row_id or new_id()
+    store.note_changed(spec.name)
     values = {column: _normalise(fields[column]) for column in spec.columns}
     columns = ["id", *values]
     store.conn.execute(
@@ -180,6 +181,7 @@ def update(store: Store, table: str, row_id: str, fields: Mapping) -> dict:
             changed[column] = value
     if not changed:
         return {}
+    store.note_changed(spec.name)
     assignments = ", ".join(f"{column} = ?" for column in changed)
     store.conn.execute(
         f"UPDATE {spec.name} SET {assignments} WHERE id = ?",
@@ -214,6 +216,7 @@ def delete(store: Store, table: str, row_id: str) -> int:
             else:
                 update(store, child_spec.name, child_id, {column: None})
     store.conn.execute(f"DELETE FROM {spec.name} WHERE id = ?", (row_id,))
+    store.note_changed(spec.name)
     _log(
         store,
         spec=spec,

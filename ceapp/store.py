@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
-import sqlite_utils
 
 from ceapp import migrations
 from ceapp.clock import HybridClock
@@ -87,15 +86,21 @@ def read_passphrase_file(path: str | None) -> str | None:
 class Store:
     """An open ceapp database: connection, node id and hybrid clock."""
 
-    def __init__(self, conn: sqlite3.Connection, path: str, *, encrypted: bool) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, path: str, *, passphrase: str | None = None
+    ) -> None:
         self.conn = conn
-        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self.path = path
-        self.encrypted = encrypted
+        self._passphrase = passphrase
+        self.encrypted = passphrase is not None
         self.node = self._meta("node_id")
         self.clock = HybridClock(node=self.node)
         self._depth = 0
         self.backup_path: str | None = None
+        # Tables written by committed transactions and not yet collected by
+        # take_changes(): what views showing them need to refresh.
+        self._changed: set[str] = set()
+        self._changed_in_transaction: set[str] = set()
 
     # -- meta --------------------------------------------------------------
 
@@ -136,6 +141,7 @@ class Store:
             return
         self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
+        self._changed_in_transaction = set()
         try:
             # Another process may have written since we last looked: never
             # hand out a stamp below one already in the file.
@@ -145,6 +151,7 @@ class Store:
             yield self
             self._set_meta("clock", self.clock.last())
             self.conn.execute("COMMIT")
+            self._changed |= self._changed_in_transaction
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -155,6 +162,30 @@ class Store:
     def require_transaction(self) -> None:
         if not self._depth:
             raise RuntimeError("writes must happen inside store.transaction()")
+
+    def note_changed(self, table: str) -> None:
+        """Record that the open transaction wrote `table` (called by changes.py)."""
+        self._changed_in_transaction.add(table)
+
+    def take_changes(self) -> frozenset[str]:
+        """Tables written by transactions committed since the last call; clears the list."""
+        changed, self._changed = frozenset(self._changed), set()
+        return changed
+
+    def open_reader(self) -> Store:
+        """A second Store on its own connection to the same file, for another thread.
+
+        WAL lets it read while this one writes. Writes through the reader are
+        refused (query_only). An in-memory database cannot be shared between
+        connections, so there the reader is this same Store.
+        """
+        if self.path == MEMORY:
+            return self
+        conn = _connect(self.path, self._passphrase)
+        _probe(conn, self.path, self._passphrase)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA query_only = ON")
+        return Store(conn, self.path, passphrase=self._passphrase)
 
     # -- reads -------------------------------------------------------------
 
@@ -325,7 +356,7 @@ def open_store(
             raise
     if not conn.execute("SELECT 1 FROM meta WHERE key = 'node_id'").fetchone():
         conn.execute("INSERT INTO meta (key, value) VALUES ('node_id', ?)", (secrets.token_hex(8),))
-    store = Store(conn, path, encrypted=passphrase is not None)
+    store = Store(conn, path, passphrase=passphrase)
     store.backup_path = backup
     if wall_clock is not None:
         store.clock.wall_clock = wall_clock
