@@ -13,22 +13,20 @@ proves nothing bypassed the log.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
+from ceapp import anonymity, redaction
 from ceapp.clock import zero_stamp
 from ceapp.errors import NotFoundError
 from ceapp.i18n import _
+from ceapp.ops import CREATE, DELETE, SET, canonical_json, op_id
 from ceapp.schema import CASCADE as CASCADE_DELETE
 from ceapp.schema import TableSpec, children_of, spec_for
 from ceapp.store import Store
-
-CREATE, SET, DELETE = "create", "set", "delete"
-
 
 _id_source: Callable[[], uuid.UUID] = uuid.uuid4
 
@@ -51,20 +49,6 @@ def seeded_ids(rng: random.Random) -> Iterator[None]:
         yield
     finally:
         _id_source = previous
-
-
-# One encoder for every op: json.dumps would build a new one per call.
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def canonical_json(value) -> str:
-    return _CANONICAL.encode(value)
-
-
-def op_id(*, table: str, row_id: str, kind: str, field, value_json, stamp: str) -> str:
-    # The stamp ends with the node id, so the node is part of the hash too.
-    canonical = canonical_json([table, row_id, kind, field, value_json, stamp])
-    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
 def _stamp(store: Store, spec: TableSpec) -> str:
@@ -151,6 +135,7 @@ def create(store: Store, table: str, fields: Mapping, *, row_id: str | None = No
         value=values,
         stamp=_stamp(store, spec),
     )
+    _after_write(store, spec, row_id, values)
     return row_id
 
 
@@ -190,6 +175,9 @@ def update(store: Store, table: str, row_id: str, fields: Mapping) -> dict:
     stamp = _stamp(store, spec)
     for column, value in sorted(changed.items()):
         _log(store, spec=spec, row_id=row_id, kind=SET, field=column, value=value, stamp=stamp)
+    _after_write(store, spec, row_id, {**current, **changed})
+    if spec.personal & set(changed):
+        redaction.redact_superseded(store, spec, row_id)
     return changed
 
 
@@ -201,7 +189,7 @@ def delete(store: Store, table: str, row_id: str) -> int:
     """
     store.require_transaction()
     spec = spec_for(table)
-    read(store, table, row_id)  # NotFoundError before anything is touched
+    row = read(store, table, row_id)  # NotFoundError before anything is touched
     removed = 0
     for child_spec, column, on_delete in children_of(spec.name):
         child_ids = [
@@ -226,7 +214,15 @@ def delete(store: Store, table: str, row_id: str) -> int:
         value=None,
         stamp=_stamp(store, spec),
     )
+    _after_write(store, spec, row_id, row)
+    redaction.redact_superseded(store, spec, row_id)
     return removed + 1
+
+
+def _after_write(store: Store, spec: TableSpec, row_id: str, row: Mapping) -> None:
+    if spec.anonymous:
+        group = row.get(spec.group_column) if spec.group_column else None
+        anonymity.note_anonymous_write(store, spec, row_id=row_id, group=group)
 
 
 def replay(spec: TableSpec, ops: Iterable[tuple[str, str, str]]) -> dict | None:

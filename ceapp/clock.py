@@ -1,4 +1,6 @@
-"""Hybrid logical clock stamps for the change log (DESIGN.md section 6).
+"""Hybrid logical clock stamps for the change log.
+
+See docs/architecture.md, "Change log and clock".
 
 A stamp is a string that sorts in causal order across laptops:
 
@@ -51,7 +53,7 @@ def zero_stamp(node: str) -> str:
     """A stamp that carries no time at all.
 
     Monitoring responses are stamped with it so the log cannot tell in what
-    order slips were typed (DESIGN.md section 5).
+    order slips were typed (docs/architecture.md, "Anonymity").
     """
     return format_stamp(0, 0, node)
 

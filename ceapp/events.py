@@ -11,7 +11,7 @@ from ceapp.lookup import LIKE_ESCAPE, contains_pattern
 from ceapp.store import Store
 from ceapp.vocab import ACCESSIBILITY, METHODS, SPECTRUM
 
-# DESIGN.md section 1: consultations run at least 12 weeks unless an
+# Council engagement frameworks: consultations run at least 12 weeks unless an
 # exemption is recorded.
 MINIMUM_CONSULTATION_DAYS = 12 * 7
 

@@ -121,7 +121,7 @@ CREATE TABLE register_entries (
 );
 CREATE INDEX register_entries_by_event ON register_entries (event_id);
 
--- Anonymous by design (DESIGN.md section 5): linked to an event only; no
+-- Anonymous by design (docs/architecture.md, "Anonymity"): linked to an event only; no
 -- rowid and random ids, so neither storage order nor ids reveal entry order.
 CREATE TABLE monitoring_responses (
     id TEXT PRIMARY KEY,
@@ -179,7 +179,17 @@ CREATE TABLE feedback_responses (
 CREATE INDEX feedback_responses_by_event ON feedback_responses (event_id)
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _initial_schema),)
+def _redaction_flag(conn: sqlite3.Connection) -> None:
+    # 1 marks an op whose personal values were blanked on purpose because the
+    # person was erased or the value replaced (docs/architecture.md, "Erasure");
+    # its op_id is then no longer the hash of what it holds.
+    conn.execute("ALTER TABLE changes ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _initial_schema),
+    Migration(2, "redaction flag on the change log", _redaction_flag),
+)
 
 
 def latest_version() -> int:
@@ -205,6 +215,11 @@ def apply_pending(conn: sqlite3.Connection) -> list[Migration]:
     for migration in pending(conn):
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # Another process may have run it while we waited for the lock
+            # (two `ceapp init` on a new file at once).
+            if schema_version(conn) >= migration.version:
+                conn.execute("ROLLBACK")
+                continue
             migration.apply(conn)
             if migration.version == 1:
                 conn.execute(

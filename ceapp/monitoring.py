@@ -1,4 +1,4 @@
-"""Anonymous equality monitoring responses (DESIGN.md section 5).
+"""Anonymous equality monitoring responses (docs/architecture.md, "Anonymity").
 
 A response is linked to an event and nothing else: no name, contact, date of
 birth, postcode or entry time. Ids are random, the table has no rowid, and

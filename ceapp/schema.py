@@ -20,8 +20,14 @@ class TableSpec:
     columns: tuple[str, ...]
     # Columns holding lists or mappings: JSON text in the table, plain values in ops.
     json_columns: frozenset[str] = frozenset()
-    # Anonymous tables get time-free stamps (DESIGN.md section 5).
+    # Anonymous tables get time-free stamps and are kept in id order on disk
+    # (docs/architecture.md, "Anonymity"); `group_column` says which rows are
+    # settled together after a write.
     anonymous: bool = False
+    group_column: str | None = None
+    # Columns holding a person's details: the change log keeps their values
+    # only while they are current (docs/architecture.md, "Erasure").
+    personal: frozenset[str] = frozenset()
     # (column, parent table, on delete): deleting a parent either deletes
     # the row too (CASCADE, for what has no meaning alone, such as head
     # counts) or clears the column (DETACH, for what must outlive it, such as
@@ -49,6 +55,7 @@ TABLES: dict[str, TableSpec] = {
                 "notes",
             ),
             json_columns=frozenset({"communities", "languages"}),
+            personal=frozenset({"contact_name", "contact_email", "contact_phone"}),
             parents=(("area_id", "areas", DETACH),),
         ),
         TableSpec(
@@ -82,6 +89,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "register_entries",
             ("event_id", "name", "contact", "consent_recorded_by", "consent_recorded_at"),
+            personal=frozenset({"name", "contact"}),
             parents=(("event_id", "events", CASCADE),),
         ),
         TableSpec(
@@ -102,6 +110,7 @@ TABLES: dict[str, TableSpec] = {
                 "first_language",
             ),
             anonymous=True,
+            group_column="event_id",
             parents=(("event_id", "events", CASCADE),),
         ),
         TableSpec(

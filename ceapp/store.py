@@ -11,10 +11,12 @@ any moment leaves the file before or after, never between.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
 import sqlite3
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +26,7 @@ from pathlib import Path
 import platformdirs
 
 from ceapp import migrations
-from ceapp.clock import HybridClock
+from ceapp.clock import HybridClock, format_stamp, parse_stamp
 from ceapp.errors import PassphraseError, SchemaTooNewError, StoreError, ValidationError
 from ceapp.i18n import _
 
@@ -32,6 +34,13 @@ ENV_DB = "CEAPP_DB"
 MEMORY = ":memory:"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+MAX_PASSPHRASE_BYTES = 1024
+CHECKPOINT_ATTEMPTS = 20
+# A stored clock further ahead of this computer's than this is damage, not
+# drift: ten years.
+ABSURD_CLOCK_MS = 10 * 365 * 24 * 60 * 60 * 1000
+# Owner read and write only: the file holds personal and special category data.
+PRIVATE_FILE_MODE = 0o600
 
 
 def default_db_path() -> Path:
@@ -40,9 +49,17 @@ def default_db_path() -> Path:
 
 
 def resolve_db_path(path: str | os.PathLike | None = None, environ=None) -> str:
-    """--db if given, else $CEAPP_DB, else the platform user-data folder."""
+    """--db if given, else $CEAPP_DB, else the platform user-data folder.
+
+    An empty path given on purpose is refused: silently opening the default
+    database instead would write somewhere the person did not ask for.
+    """
     environ = os.environ if environ is None else environ
-    if path:
+    if path is not None:
+        if not str(path).strip():
+            raise StoreError(
+                _("The database file name is empty; give a file name, or leave the option out.")
+            )
         return str(path)
     if environ.get(ENV_DB):
         return environ[ENV_DB]
@@ -64,8 +81,9 @@ def read_passphrase_file(path: str | None) -> str | None:
     if not path:
         return None
     try:
-        with open(path, encoding="utf-8") as handle:
-            passphrase = handle.readline().rstrip("\r\n")
+        with open(path, "rb") as handle:
+            # A passphrase is a line, not a file: never read more than this.
+            raw = handle.readline(MAX_PASSPHRASE_BYTES + 1)
     except OSError as error:
         raise ValidationError(
             "passphrase_file",
@@ -73,6 +91,31 @@ def read_passphrase_file(path: str | None) -> str | None:
                 path=path, reason=error.strerror or error
             ),
         ) from None
+    if len(raw) > MAX_PASSPHRASE_BYTES:
+        raise ValidationError(
+            "passphrase_file",
+            _(
+                "The first line of the passphrase file {path} is too long for a passphrase; "
+                "put only the passphrase on it."
+            ).format(path=path),
+        )
+    try:
+        passphrase = raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            "passphrase_file",
+            _(
+                "The passphrase file {path} is not UTF-8 text; save it as plain UTF-8 text."
+            ).format(path=path),
+        ) from None
+    if "\x00" in passphrase:
+        raise ValidationError(
+            "passphrase_file",
+            _(
+                "The passphrase file {path} contains a NUL byte; it must hold the "
+                "passphrase as plain text."
+            ).format(path=path),
+        )
     if not passphrase:
         raise ValidationError(
             "passphrase_file",
@@ -81,6 +124,48 @@ def read_passphrase_file(path: str | None) -> str | None:
             ),
         )
     return passphrase
+
+
+def _absurd_stamp_floor() -> str:
+    return format_stamp(time.time_ns() // 1_000_000 + ABSURD_CLOCK_MS, 0, "")
+
+
+def _is_sqlite_error(error: BaseException) -> bool:
+    # sqlcipher3 has its own error classes, not subclasses of sqlite3's.
+    return isinstance(error, sqlite3.Error) or type(error).__module__.startswith("sqlcipher3")
+
+
+@contextmanager
+def database_errors(path: str) -> Iterator[None]:
+    """Turn SQLite's busy and damaged-file errors into StoreErrors a person can act on."""
+    try:
+        yield
+    except Exception as error:
+        if not _is_sqlite_error(error):
+            raise
+        text = str(error).lower()
+        if "locked" in text or "busy" in text:
+            raise StoreError(
+                _(
+                    "The database {path} is busy: another program (perhaps another ceapp "
+                    "window) is writing to it. Wait for it to finish or close it, then try again."
+                ).format(path=path)
+            ) from error
+        if "malformed" in text or "not a database" in text or "corrupt" in text:
+            raise StoreError(
+                _(
+                    "The database file {path} is damaged. Run `ceapp check` to see what is "
+                    "wrong, and restore it from a backup copy."
+                ).format(path=path)
+            ) from error
+        if "disk is full" in text or "disk i/o" in text or "readonly" in text:
+            raise StoreError(
+                _(
+                    "Could not write to {path}: {reason}. Free some disk space or check you "
+                    "may write there, then try again; nothing was half-saved."
+                ).format(path=path, reason=error)
+            ) from error
+        raise
 
 
 class Store:
@@ -101,6 +186,13 @@ class Store:
         # take_changes(): what views showing them need to refresh.
         self._changed: set[str] = set()
         self._changed_in_transaction: set[str] = set()
+        self._before_commit: dict = {}
+        self._checkpoint_wanted = False
+        # Anonymous rows written in the open transaction, by table and group,
+        # for ceapp.anonymity to settle before it commits.
+        self.anonymous_rows: dict[str, dict] = {}
+        # Set by open_store when an existing database had lost its node id.
+        self.node_was_missing = False
 
     # -- meta --------------------------------------------------------------
 
@@ -139,18 +231,21 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        with database_errors(self.path):
+            self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
         self._changed_in_transaction = set()
+        self._before_commit = {}
         try:
-            # Another process may have written since we last looked: never
-            # hand out a stamp below one already in the file.
-            stored = self._meta("clock")
-            if stored:
-                self.clock.observe(stored, remote=False)
+            self._catch_up_with_stored_clock()
             yield self
+            # Hooks may register further hooks (settling rows they rewrote).
+            while self._before_commit:
+                _key, hook = self._before_commit.popitem()
+                hook()
             self._set_meta("clock", self.clock.last())
-            self.conn.execute("COMMIT")
+            with database_errors(self.path):
+                self.conn.execute("COMMIT")
             self._changed |= self._changed_in_transaction
         except BaseException:
             if self.conn.in_transaction:
@@ -158,6 +253,62 @@ class Store:
             raise
         finally:
             self._depth = 0
+            self._before_commit = {}
+            self.anonymous_rows = {}
+        if self._checkpoint_wanted:
+            self.checkpoint()
+
+    def _catch_up_with_stored_clock(self) -> None:
+        """Never hand out a stamp below one already in the file.
+
+        Another process may have written since we last looked. A stored
+        clock that is not a stamp, or is absurdly far ahead, is damage (see
+        `ceapp check`): fall back to the newest sane stamp this node has
+        logged, and the commit writes a good clock back.
+        """
+        for stored in (
+            self._meta("clock"),
+            self.scalar(
+                "SELECT max(stamp) FROM changes WHERE node = ? AND stamp < ?",
+                (self.node or "", _absurd_stamp_floor()),
+            ),
+        ):
+            if not stored:
+                continue
+            try:
+                millis, _counter, _node = parse_stamp(stored)
+            except ValueError:
+                continue
+            if millis - self.clock._now_ms() <= ABSURD_CLOCK_MS:
+                self.clock.observe(stored, remote=False)
+                return
+
+    def before_commit(self, key, hook: Callable[[], None]) -> None:
+        """Run `hook` once, just before the open transaction commits (keyed to dedupe)."""
+        self.require_transaction()
+        self._before_commit.setdefault(key, hook)
+
+    def want_checkpoint(self) -> None:
+        """Fold the WAL into the file and empty it after this transaction commits.
+
+        Used after writes whose trail must not stay in the -wal file: monitoring
+        slips (their order) and erasures (the erased values).
+        """
+        self._checkpoint_wanted = True
+
+    def checkpoint(self) -> bool:
+        """Copy the WAL into the database and truncate it; False if a reader held it."""
+        if self.path == MEMORY:
+            self._checkpoint_wanted = False
+            return True
+        for _attempt in range(CHECKPOINT_ATTEMPTS):
+            with database_errors(self.path):
+                busy, _log, _done = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                self._checkpoint_wanted = False
+                return True
+            time.sleep(0.05)
+        return False  # still wanted: tried again after the next commit and at close
 
     def require_transaction(self) -> None:
         if not self._depth:
@@ -202,7 +353,51 @@ class Store:
     def schema_version(self) -> int:
         return migrations.schema_version(self.conn)
 
+    def save_copy(self, destination: str | os.PathLike) -> str:
+        """Write a consistent, compacted copy of the database to a new file; returns its path.
+
+        VACUUM INTO writes every table in key order with no free pages, so the
+        copy holds nothing erased and no trace of the order rows were typed;
+        an encrypted database gives a copy encrypted with the same passphrase.
+        """
+        target = str(destination)
+        if self.in_transaction:
+            raise RuntimeError("save_copy cannot run inside a transaction")
+        if not target.strip():
+            raise StoreError(_("The backup file name is empty; give a file name."))
+        if os.path.isdir(target):
+            raise StoreError(
+                _("{path} is a folder; give a file name for the backup.").format(path=target)
+            )
+        if os.path.exists(target):
+            raise StoreError(
+                _(
+                    "{path} already exists; choose a new file name so nothing is overwritten."
+                ).format(path=target)
+            )
+        if self.path != MEMORY and os.path.abspath(target) == os.path.abspath(self.path):
+            raise StoreError(_("The backup must be a different file from the database."))
+        try:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            _create_private_file(target)
+        except OSError as error:
+            raise StoreError(
+                _("Could not create {path}: {reason}.").format(
+                    path=target, reason=error.strerror or error
+                )
+            ) from error
+        try:
+            with database_errors(self.path):
+                self.conn.execute("VACUUM INTO ?", (target,))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.remove(target)
+            raise
+        return target
+
     def close(self) -> None:
+        if self._checkpoint_wanted:
+            self.checkpoint()
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -223,13 +418,30 @@ def _connect(path: str, passphrase: str | None, *, read_only: bool = False) -> s
         query = "mode=ro" if has_wal else "mode=ro&immutable=1"
         target, uri = f"file:{urllib.parse.quote(os.path.abspath(path))}?{query}", True
     if passphrase is None:
-        return sqlite3.connect(target, isolation_level=None, check_same_thread=False, uri=uri)
-    import sqlcipher3
+        conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, uri=uri)
+    else:
+        import sqlcipher3
 
-    conn = sqlcipher3.connect(target, isolation_level=None, check_same_thread=False, uri=uri)
-    # PRAGMA key takes no bound parameters; quote it as an SQL string literal.
-    conn.execute("PRAGMA key = '{}'".format(passphrase.replace("'", "''")))
+        conn = sqlcipher3.connect(target, isolation_level=None, check_same_thread=False, uri=uri)
+        # PRAGMA key takes no bound parameters; quote it as an SQL string literal.
+        conn.execute("PRAGMA key = '{}'".format(passphrase.replace("'", "''")))
+    # Waiting readers and writers queue instead of failing at once.
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
+
+
+def _create_private_file(path: str) -> None:
+    """Create an empty file readable by its owner only, before SQLite opens it.
+
+    SQLite gives the -wal and -shm files the same permissions as the database.
+    """
+    try:
+        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        # Empty and already there (or another process just made it): ours to fill.
+        os.chmod(path, PRIVATE_FILE_MODE)
+        return
+    os.close(handle)
 
 
 def _probe(conn: sqlite3.Connection, path: str, passphrase: str | None) -> None:
@@ -263,8 +475,20 @@ def _backup_before_migrating(conn: sqlite3.Connection, path: str, version: int) 
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     backup = f"{path}.v{version}-{stamp}.bak"
-    shutil.copy2(path, backup)
+    _create_private_file(backup)
+    shutil.copyfile(path, backup)
     return backup
+
+
+def _looks_like_ours(conn: sqlite3.Connection, version: int) -> bool:
+    """A ceapp file records each migration it ran; another program's does not."""
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not {"meta", "changes", "schema_migrations"} <= names:
+        return False
+    if version > migrations.latest_version():
+        return True  # a newer ceapp's file: how it records migrations is its business
+    recorded = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+    return recorded == version
 
 
 def _refuse_if_not_ours(path: str, passphrase: str | None) -> None:
@@ -272,11 +496,13 @@ def _refuse_if_not_ours(path: str, passphrase: str | None) -> None:
     conn = _connect(path, passphrase, read_only=True)
     try:
         _probe(conn, path, passphrase)
-        version = migrations.schema_version(conn)
-        has_tables = conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+        with database_errors(path):
+            version = migrations.schema_version(conn)
+            has_tables = conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+            ours = version > 0 and _looks_like_ours(conn, version)
     finally:
         conn.close()
-    if version > migrations.latest_version():
+    if version > migrations.latest_version() and ours:
         raise SchemaTooNewError(
             _(
                 "{path} was written by a newer version of ceapp (database schema "
@@ -284,9 +510,9 @@ def _refuse_if_not_ours(path: str, passphrase: str | None) -> None:
                 "changed. Install the newer ceapp to open it."
             ).format(path=path, found=version, known=migrations.latest_version())
         )
-    if version == 0 and has_tables:
-        # Tables but no schema version: some other program's database. Adding
-        # ours (and switching it to WAL) would change a file that is not ours.
+    if (version == 0 and has_tables) or (version != 0 and not ours):
+        # Another program's database. Adding our tables (and switching it to
+        # WAL) would change a file that is not ours.
         raise StoreError(
             _(
                 "{path} is an SQLite database from another program, not a ceapp one. "
@@ -303,8 +529,9 @@ def open_store(
 ) -> Store:
     """Open (creating if needed) and migrate the database at `path`.
 
-    A file written by a newer ceapp is refused and left byte-for-byte as it
-    was. An existing file is copied aside before any migration runs.
+    A file written by a newer ceapp, or by another program, is refused and
+    left byte-for-byte as it was. An existing file is copied aside before
+    any migration runs.
     """
     path = resolve_db_path(path)
     if passphrase == "":
@@ -314,6 +541,13 @@ def open_store(
     if not memory and os.path.isdir(path):
         raise StoreError(
             _("{path} is a folder, not a database file; give a file name.").format(path=path)
+        )
+    if not memory and os.path.exists(path) and not os.path.isfile(path):
+        raise StoreError(
+            _(
+                "{path} is a device or other special file, not a database file; "
+                "give the name of an ordinary file."
+            ).format(path=path)
         )
     existed = not memory and os.path.exists(path) and os.path.getsize(path) > 0
     if existed and passphrase is not None and not looks_encrypted(path):
@@ -325,6 +559,8 @@ def open_store(
     try:
         if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            if not existed:
+                _create_private_file(path)
         conn = _connect(path, passphrase)
     except (OSError, sqlite3.Error) as error:
         raise StoreError(
@@ -334,30 +570,51 @@ def open_store(
         ) from error
 
     _probe(conn, path, passphrase)
-    version = migrations.schema_version(conn)
+    try:
+        with database_errors(path):
+            store = _prepare(conn, path, passphrase=passphrase, existed=existed, memory=memory)
+    except BaseException:
+        # Let go of the file: an open connection would keep it locked.
+        conn.close()
+        raise
+    if wall_clock is not None:
+        store.clock.wall_clock = wall_clock
+    return store
 
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+def _prepare(
+    conn: sqlite3.Connection, path: str, *, passphrase: str | None, existed: bool, memory: bool
+) -> Store:
+    """Set the connection up, migrate, and make sure the file has a node id."""
+    version = migrations.schema_version(conn)
     conn.execute("PRAGMA foreign_keys = ON")
+    # Deleted and overwritten content is zeroed, not left in free space:
+    # erased personal details must be gone from the file.
+    conn.execute("PRAGMA secure_delete = ON")
     if not memory:
         conn.execute("PRAGMA journal_mode = WAL")
         # WAL with synchronous=NORMAL is durable against application crashes,
         # which is what a kill mid-write is.
         conn.execute("PRAGMA synchronous = NORMAL")
+        # Shrink the -wal file to nothing whenever it is reset, so old page
+        # images do not linger at its end.
+        conn.execute("PRAGMA journal_size_limit = 0")
 
     backup = None
     if migrations.pending(conn):
-        try:
-            if existed and version > 0:
-                backup = _backup_before_migrating(conn, path, version)
-            migrations.apply_pending(conn)
-        except BaseException:
-            # Let go of the file: an open connection would keep it locked.
-            conn.close()
-            raise
+        if existed and version > 0:
+            backup = _backup_before_migrating(conn, path, version)
+        migrations.apply_pending(conn)
+    node_was_missing = False
     if not conn.execute("SELECT 1 FROM meta WHERE key = 'node_id'").fetchone():
-        conn.execute("INSERT INTO meta (key, value) VALUES ('node_id', ?)", (secrets.token_hex(8),))
+        inserted = conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('node_id', ?)",
+            (secrets.token_hex(8),),
+        ).rowcount
+        # A file that already had records but no node id was damaged or
+        # edited by another program; `ceapp check` reports it.
+        node_was_missing = bool(inserted) and version > 0
     store = Store(conn, path, passphrase=passphrase)
     store.backup_path = backup
-    if wall_clock is not None:
-        store.clock.wall_clock = wall_clock
+    store.node_was_missing = node_was_missing
     return store

@@ -127,7 +127,7 @@ def test_backup_before_migrating_stays_encrypted(encrypted_path, monkeypatch):
     monkeypatch.setattr(
         migrations,
         "MIGRATIONS",
-        (*migrations.MIGRATIONS, Migration(2, "noop", lambda conn: None)),
+        (*migrations.MIGRATIONS, Migration(migrations.latest_version() + 1, "noop", lambda conn: None)),
     )
     with open_store(encrypted_path, passphrase=PASSPHRASE) as upgraded:
         backup = upgraded.backup_path
@@ -136,5 +136,5 @@ def test_backup_before_migrating_stays_encrypted(encrypted_path, monkeypatch):
     assert SECRET_TITLE.encode() not in Path(backup).read_bytes()
     monkeypatch.undo()
     with open_store(backup, passphrase=PASSPHRASE) as restored:
-        assert restored.schema_version == 1
+        assert restored.schema_version == migrations.latest_version()
         assert [row["title"] for row in events.list_events(restored)] == [SECRET_TITLE]

@@ -21,6 +21,9 @@ from ceapp.fingerprint import fingerprint
 from ceapp.migrations import Migration
 from ceapp.store import ENV_DB, open_store, resolve_db_path
 
+# The version a test migration added after the real ones gets.
+NEXT = migrations.latest_version() + 1
+
 # The project root, so a child interpreter imports this checkout of ceapp.
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -220,28 +223,28 @@ def test_backup_is_made_before_migrating(db_path, monkeypatch):
     monkeypatch.setattr(
         migrations,
         "MIGRATIONS",
-        (*migrations.MIGRATIONS, Migration(2, "venues", _second_migration)),
+        (*migrations.MIGRATIONS, Migration(NEXT, "venues", _second_migration)),
     )
 
     with open_store(db_path) as upgraded:
-        assert upgraded.schema_version == 2
+        assert upgraded.schema_version == NEXT
         assert "venues" in _table_names(db_path)
         backup = upgraded.backup_path
     assert backup is not None
-    assert backup.startswith(db_path + ".v1-")
+    assert backup.startswith(f"{db_path}.v{NEXT - 1}-")
     assert backup.endswith(".bak")
 
     # The backup is a whole version-1 database holding the old content.
     conn = sqlite3.connect(backup)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == NEXT - 1
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         titles = [row[0] for row in conn.execute("SELECT title FROM events")]
     finally:
         conn.close()
     assert titles == ["Before the upgrade"]
     assert "venues" not in _table_names(backup)
-    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[: NEXT - 1])
     with open_store(backup) as restored:
         assert fingerprint(restored) == old_fingerprint
 
@@ -250,11 +253,11 @@ def test_fresh_file_gets_no_backup(tmp_path, monkeypatch):
     monkeypatch.setattr(
         migrations,
         "MIGRATIONS",
-        (*migrations.MIGRATIONS, Migration(2, "venues", _second_migration)),
+        (*migrations.MIGRATIONS, Migration(NEXT, "venues", _second_migration)),
     )
     path = tmp_path / "fresh.db"
     with open_store(path) as opened:
-        assert opened.schema_version == 2
+        assert opened.schema_version == NEXT
         assert opened.backup_path is None
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".bak") == []
 
@@ -275,7 +278,7 @@ def test_failed_migration_leaves_previous_version(db_path, monkeypatch):
     monkeypatch.setattr(
         migrations,
         "MIGRATIONS",
-        (*migrations.MIGRATIONS, Migration(2, "broken", _failing_migration)),
+        (*migrations.MIGRATIONS, Migration(NEXT, "broken", _failing_migration)),
     )
 
     with pytest.raises(RuntimeError, match="halfway"):
@@ -284,14 +287,14 @@ def test_failed_migration_leaves_previous_version(db_path, monkeypatch):
     # the WAL side files, and a lingering one would keep the file locked.
     assert _sidecars(db_path) == []
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[: NEXT - 1])
     with open_store(db_path) as reopened:
-        assert reopened.schema_version == 1
+        assert reopened.schema_version == NEXT - 1
         assert fingerprint(reopened) == old_fingerprint
         columns = {row["name"] for row in reopened.query("PRAGMA table_info(events)")}
         recorded = reopened.scalar("SELECT max(version) FROM schema_migrations")
     assert "capacity" not in columns
-    assert recorded == 1
+    assert recorded == NEXT - 1
     assert _table_names(db_path) == tables_before
 
 

@@ -1,0 +1,87 @@
+"""Keep anonymous rows from telling the order in which they were typed.
+
+Monitoring slips carry random ids and time-free stamps, but SQLite would
+still remember entry order in two places: where each new cell lands inside a
+B-tree page (cells are laid down one after another as they arrive), and the
+-wal file, whose frames are appended one commit at a time. So before a
+transaction that wrote anonymous rows commits, every row of each group it
+touched (an event's slips) and their change-log rows are deleted and written
+back in id order, and after the commit the WAL is folded into the file and
+truncated. The file's layout then follows the random ids, and the -wal holds
+no slip at all. See docs/architecture.md, "Anonymity".
+"""
+
+from __future__ import annotations
+
+from ceapp.schema import TableSpec
+from ceapp.store import Store
+
+# SQLite allows many more bound parameters, but small chunks keep each
+# statement cheap and well under any build's limit.
+CHUNK = 500
+
+
+def note_anonymous_write(store: Store, spec: TableSpec, *, row_id: str, group: str | None) -> None:
+    """Arrange for the group's rows to be settled before this transaction commits."""
+    touched = store.anonymous_rows.setdefault(spec.name, {})
+    touched.setdefault(group, set()).add(row_id)
+    store.before_commit(("settle", spec.name), lambda: settle(store, spec))
+    store.want_checkpoint()
+
+
+def settle(store: Store, spec: TableSpec) -> None:
+    """Rewrite the touched groups' rows and their ops in id order (inside the transaction)."""
+    touched = store.anonymous_rows.pop(spec.name, {})
+    row_ids: set[str] = set()
+    for group, ids in touched.items():
+        row_ids |= ids
+        if group is not None and spec.group_column:
+            row_ids.update(
+                row[0]
+                for row in store.conn.execute(
+                    f"SELECT id FROM {spec.name} WHERE {spec.group_column} = ?", (group,)
+                )
+            )
+    ordered = sorted(row_ids)
+    columns = ("id", *spec.columns)
+    _rewrite(store, table=spec.name, key="id", columns=columns, ids=ordered)
+    _rewrite(
+        store,
+        table="changes",
+        key="row_id",
+        columns=_columns(store, "changes"),
+        ids=ordered,
+        where=f"tbl = '{spec.name}'",
+        order=("row_id", "stamp", "op_id"),
+    )
+
+
+def _columns(store: Store, table: str) -> tuple[str, ...]:
+    return tuple(row[1] for row in store.conn.execute(f"PRAGMA table_info({table})"))
+
+
+def _rewrite(
+    store: Store,
+    *,
+    table: str,
+    key: str,
+    columns: tuple[str, ...],
+    ids: list[str],
+    where: str = "1",
+    order: tuple[str, ...] = ("id",),
+) -> None:
+    """Delete the rows whose `key` is in `ids` and insert them again in `order`."""
+    column_list = ", ".join(columns)
+    rows = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        marks = ", ".join("?" for _id in chunk)
+        rows += store.conn.execute(
+            f"SELECT {column_list} FROM {table} WHERE {where} AND {key} IN ({marks})", chunk
+        ).fetchall()
+        store.conn.execute(f"DELETE FROM {table} WHERE {where} AND {key} IN ({marks})", chunk)
+    positions = [columns.index(name) for name in order]
+    rows.sort(key=lambda row: [row[position] for position in positions])
+    store.conn.executemany(
+        f"INSERT INTO {table} ({column_list}) VALUES ({', '.join('?' for _c in columns)})", rows
+    )
