@@ -179,6 +179,7 @@ CREATE TABLE feedback_responses (
 CREATE INDEX feedback_responses_by_event ON feedback_responses (event_id)
 """
 
+
 def _redaction_flag(conn: sqlite3.Connection) -> None:
     # 1 marks an op whose personal values were blanked on purpose because the
     # person was erased or the value replaced (docs/architecture.md, "Erasure");

@@ -70,4 +70,3 @@ def redact_superseded(store: Store, spec: TableSpec, row_id: str) -> int:
         # The blanked values must not stay in the -wal file either.
         store.want_checkpoint()
     return changed
-

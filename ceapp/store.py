@@ -104,9 +104,9 @@ def read_passphrase_file(path: str | None) -> str | None:
     except UnicodeDecodeError:
         raise ValidationError(
             "passphrase_file",
-            _(
-                "The passphrase file {path} is not UTF-8 text; save it as plain UTF-8 text."
-            ).format(path=path),
+            _("The passphrase file {path} is not UTF-8 text; save it as plain UTF-8 text.").format(
+                path=path
+            ),
         ) from None
     if "\x00" in passphrase:
         raise ValidationError(

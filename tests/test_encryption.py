@@ -127,7 +127,10 @@ def test_backup_before_migrating_stays_encrypted(encrypted_path, monkeypatch):
     monkeypatch.setattr(
         migrations,
         "MIGRATIONS",
-        (*migrations.MIGRATIONS, Migration(migrations.latest_version() + 1, "noop", lambda conn: None)),
+        (
+            *migrations.MIGRATIONS,
+            Migration(migrations.latest_version() + 1, "noop", lambda conn: None),
+        ),
     )
     with open_store(encrypted_path, passphrase=PASSPHRASE) as upgraded:
         backup = upgraded.backup_path
