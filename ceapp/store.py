@@ -369,14 +369,14 @@ class Store:
             raise StoreError(
                 _("{path} is a folder; give a file name for the backup.").format(path=target)
             )
+        if self.path != MEMORY and os.path.abspath(target) == os.path.abspath(self.path):
+            raise StoreError(_("The backup must be a different file from the database."))
         if os.path.exists(target):
             raise StoreError(
                 _(
                     "{path} already exists; choose a new file name so nothing is overwritten."
                 ).format(path=target)
             )
-        if self.path != MEMORY and os.path.abspath(target) == os.path.abspath(self.path):
-            raise StoreError(_("The backup must be a different file from the database."))
         try:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
             _create_private_file(target)
