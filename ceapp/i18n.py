@@ -5,8 +5,10 @@
 `_` and `ngettext` look the message up when called, never at import time, so
 a language chosen after start-up applies everywhere. `N_` only marks a
 module-level constant for extraction; translate it with `_()` where shown.
-Catalogs live in translations/<lang>/LC_MESSAGES/ceapp.mo, compiled by
-`python -m ceapp.i18n compile` at install and test time.
+Catalogs are translations/<lang>/LC_MESSAGES/ceapp.po, installed as the
+package ceapp.translations. A built wheel carries them compiled (setup.py); in
+a checkout, `python -m ceapp.i18n compile` (or `pip install -e .`) writes each
+.mo beside its .po.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import gettext
 import sys
 from pathlib import Path
 
+from ceapp import resource_files
+
 DOMAIN = "ceapp"
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+TRANSLATIONS_DIR = resource_files.translations_dir()
 
 # Languages written right to left; the UI mirrors its layout for these.
 RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "ckb", "he", "ps", "yi"})
@@ -66,19 +70,8 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker nam
 
 
 def compile_catalogs(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
-    """Compile every translations/<lang>/LC_MESSAGES/*.po into .mo beside it."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    written = []
-    for po_path in sorted(directory.glob("*/LC_MESSAGES/*.po")):
-        with po_path.open("rb") as po_file:
-            catalog = read_po(po_file)
-        mo_path = po_path.with_suffix(".mo")
-        with mo_path.open("wb") as mo_file:
-            write_mo(mo_file, catalog)
-        written.append(mo_path)
-    return written
+    """Compile every <lang>/LC_MESSAGES/*.po under `directory` into .mo beside it."""
+    return resource_files.compile_catalogs(directory)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from ceapp import i18n
+import pytest
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
+
+from ceapp import i18n, resource_files
 from ceapp.i18n import _, ngettext
 from ceapp.vocab import METHODS
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 WELSH_PO = r"""
 msgid ""
@@ -62,3 +68,32 @@ def test_unknown_language_falls_back_to_english():
 def test_right_to_left_languages():
     assert i18n.is_rtl("ar") and i18n.is_rtl("ur") and i18n.is_rtl("ckb")
     assert not i18n.is_rtl("bn") and not i18n.is_rtl("en_GB")
+
+
+def _catalog(path: Path):
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def test_committed_catalogs_translate_current_messages(tmp_path, monkeypatch):
+    """Each .po has its language's plural forms and only messages the template still has."""
+    template = {message.id for message in _catalog(TRANSLATIONS / "ceapp.pot") if message.id}
+    catalogs = sorted(TRANSLATIONS.glob("*/LC_MESSAGES/ceapp.po"))
+    assert catalogs
+    for po_path in catalogs:
+        catalog = _catalog(po_path)
+        language = po_path.parent.parent.name
+        assert catalog.num_plurals == get_plural(language).num_plurals, po_path
+        stale = [message.id for message in catalog if message.id and message.id not in template]
+        assert not stale, f"{po_path}: not in ceapp.pot any more: {stale}"
+    # Compiled into a temporary folder, so the test leaves the checkout as it was.
+    compiled = resource_files.compile_catalogs(TRANSLATIONS, tmp_path)
+    assert tmp_path / "cy" / "LC_MESSAGES" / "ceapp.mo" in compiled
+    monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", tmp_path)
+    try:
+        assert i18n.set_language("cy") == "cy"
+        assert _("No problems found.") == "Ni chanfuwyd unrhyw broblemau."
+        # Partial catalog: what is not translated yet shows in English.
+        assert _("Ward") == "Ward"
+    finally:
+        i18n.set_language("en")

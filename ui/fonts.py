@@ -7,7 +7,9 @@ from pathlib import Path
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+from ceapp.resource_files import fonts_dir
+
+FONTS_DIR = fonts_dir()
 APP_FONT_FAMILY = "Noto Sans"
 APP_FONT_POINT_SIZE = 10
 

@@ -1,0 +1,1 @@
+"""Installed as the package ceapp.resources, so importlib.resources finds the fonts."""

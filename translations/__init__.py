@@ -1,0 +1,1 @@
+"""Installed as the package ceapp.translations, so importlib.resources finds the catalogs."""
