@@ -31,7 +31,3 @@ def find_area(store: Store, *, borough: str, ward: str) -> str | None:
 
 def list_areas(store: Store) -> list[dict]:
     return store.query("SELECT id, borough, ward FROM areas ORDER BY borough, ward, id")
-
-
-def area_name(area: dict) -> str:
-    return _("{ward}, {borough}").format(ward=area["ward"], borough=area["borough"])

@@ -155,14 +155,3 @@ def delete_response(store: Store, response_id: str) -> None:
     with store.transaction():
         changes.delete(store, "monitoring_responses", response_id)
 
-
-def count_responses(store: Store, event_id: str) -> int:
-    return store.scalar("SELECT count(*) FROM monitoring_responses WHERE event_id = ?", (event_id,))
-
-
-def is_disabled(response: dict) -> bool:
-    """GSS definition: a long-term condition that reduces activity a lot or a little."""
-    return response["long_term_condition"] == "yes" and response["condition_impact"] in (
-        "a_lot",
-        "a_little",
-    )

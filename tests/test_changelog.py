@@ -673,3 +673,28 @@ def test_a_stamp_from_a_day_in_the_future_is_refused():
     # Just inside the limit is followed.
     clock.observe(format_stamp(NOW_MS + MAX_DRIFT_MS - 1_000, 0, "fedcba9876543210"))
     assert clock.millis == NOW_MS + MAX_DRIFT_MS - 1_000
+
+
+def test_register_and_feedback_listings_show_what_was_recorded(store, world):
+    for name, contact in (("zed Person", None), ("Amina Person", "amina@example.org")):
+        attendance.add_register_entry(
+            store,
+            event_id=world["event"],
+            name=name,
+            contact=contact,
+            consent=True,
+            consent_recorded_by="Volunteer",
+        )
+    entries = attendance.register(store, world["event"])
+    assert [entry["name"] for entry in entries] == ["Amina Person", "zed Person"]
+    assert entries[0]["contact"] == "amina@example.org"
+    for day, comment in (("2026-03-20", "Later"), ("2026-03-15", "Sooner")):
+        feedback.add_feedback(
+            store,
+            event_id=world["event"],
+            language="en",
+            answers={"comments": comment},
+            received_on=day,
+        )
+    received = feedback.list_feedback(store, world["event"])
+    assert [row["answers"] for row in received] == [{"comments": "Sooner"}, {"comments": "Later"}]

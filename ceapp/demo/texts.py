@@ -227,7 +227,6 @@ REFERRAL_NOTE = "Referred to {partner}."
 PROGRESS_NOTES = ("Officer visited the site.", "Waiting for a contractor.", "Meeting arranged.")
 CLOSING_NOTES = ("Reported back at the next forum.", "Resident satisfied.", "No further action.")
 
-FEEDBACK_QUESTIONS = ("useful", "easy_to_take_part", "heard_about", "comments")
 FEEDBACK_SCALE = ("5", "4", "4", "3", "3", "2", "1")
 FEEDBACK_HEARD = ("leaflet", "word_of_mouth", "social_media", "community_group", "councillor")
 # Short comments as a resident might write them on a sheet in that language.
