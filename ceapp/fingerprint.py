@@ -7,7 +7,7 @@ machine; the change log and this installation's node id are left out, being
 how the content came about rather than what it is.
 
 Canonical JSON is Python's json with sorted keys, no spaces and
-ensure_ascii=False (changes.canonical_json). SQLite writes the same text for
+ensure_ascii=False (ops.canonical_json). SQLite writes the same text for
 each row several times faster than Python can decode the row and encode it
 again, so SQLite writes it and Python only hashes the bytes. SQLite's JSON
 escapes every character exactly as Python's does (control characters,
@@ -31,7 +31,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ceapp.changes import canonical_json, from_column
+from ceapp.changes import from_column
+from ceapp.ops import canonical_json
 from ceapp.schema import TABLES, TableSpec
 from ceapp.store import Store
 
