@@ -5,9 +5,13 @@ from __future__ import annotations
 from ceapp.errors import ValidationError
 from ceapp.i18n import _
 from ceapp.store import Store
+from ceapp.validation import excerpt
 
 # Short enough to type from a listing, long enough to be unique in practice.
 MIN_PREFIX = 4
+# Longer than any title or name it could match (those stop at 200), and far
+# below SQLite's limit on a LIKE pattern (50,000 bytes).
+MAX_SEARCH = 200
 
 
 def resolve_id(store: Store, table: str, text: str, *, field: str, label: str) -> str:
@@ -32,14 +36,14 @@ def resolve_id(store: Store, table: str, text: str, *, field: str, label: str) -
         raise ValidationError(
             field,
             _("{label}: nothing has an id starting '{text}'. List them to find the id.").format(
-                label=label, text=text
+                label=label, text=excerpt(text)
             ),
         )
     if len(matches) > 1:
         raise ValidationError(
             field,
             _("{label}: more than one id starts '{text}'; type more of it.").format(
-                label=label, text=text
+                label=label, text=excerpt(text)
             ),
         )
     return matches[0]
@@ -62,14 +66,14 @@ def resolve_area(store: Store, text: str | None, *, field: str = "area") -> str 
         raise ValidationError(
             field,
             _("More than one ward is called {ward}; add the borough: '{ward}, Borough'.").format(
-                ward=ward
+                ward=excerpt(ward)
             ),
         )
     raise ValidationError(
         field,
         _(
             "There is no area '{text}'. See `ceapp areas list`, or add it with `ceapp areas add`."
-        ).format(text=text),
+        ).format(text=excerpt(text)),
     )
 
 
@@ -88,17 +92,27 @@ def resolve_partner(store: Store, text: str | None, *, field: str = "partner") -
         _(
             "There is no partner '{text}'. See `ceapp partners list`, "
             "or add it with `ceapp partners add`."
-        ).format(text=text),
+        ).format(text=excerpt(text)),
     )
 
 
 LIKE_ESCAPE = "ESCAPE '\\'"
 
 
-def contains_pattern(text: str) -> str:
+def contains_pattern(text: str, *, field: str = "search") -> str:
     """A LIKE pattern matching `text` anywhere, its % and _ taken literally.
 
-    Use with `column LIKE ? ESCAPE '\\'` (LIKE_ESCAPE).
+    Use with `column LIKE ? ESCAPE '\\'` (LIKE_ESCAPE). Search text longer
+    than MAX_SEARCH characters is refused with a ValidationError.
     """
-    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    text = text.strip()
+    if len(text) > MAX_SEARCH:
+        raise ValidationError(
+            field,
+            _(
+                "The search text is too long ({length} characters); use at most {limit}: "
+                "a word or two is enough."
+            ).format(length=len(text), limit=MAX_SEARCH),
+        )
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"

@@ -1,5 +1,11 @@
 """Checks shared by the record modules. Each raises ValidationError naming
-the field, with a message that says what is wrong and what to do."""
+the field, with a message that says what is wrong and what to do.
+
+A message that quotes what was typed quotes `excerpt(value)`: short, and
+with invisible or terminal-controlling characters shown as escapes, so a
+pasted 100 KB blob or an escape sequence cannot flood or take over the
+terminal (or a dialog) that shows the message.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +17,95 @@ from ceapp.errors import ValidationError
 from ceapp.i18n import _
 from ceapp.vocab import Choices
 
-# Control characters other than tab and newline: pasted junk, never meant.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f]")
+# Control characters other than tab and newline (C0, DEL, C1): pasted junk,
+# never meant, and some of them drive terminals.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Embedding, override and isolate controls: invisible, and able to make text
+# display in an order other than the one stored ("Trojan Source"). The marks
+# LRM and RLM stay allowed: they only nudge neutral characters such as
+# punctuation, and right-to-left writers rely on them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates (what undecodable bytes become) and noncharacters cannot be
+# stored as UTF-8 text or are reserved never to be exchanged.
+_NONCHARACTERS = "".join(
+    chr(plane * 0x10000 + offset) for plane in range(17) for offset in (0xFFFE, 0xFFFF)
+)
+NOT_TEXT = re.compile(f"[\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]")
+# Shown escaped in messages: everything above, tab and line breaks (a message
+# is one line), other invisible format characters and the line separators.
+# ZWJ and ZWNJ stay as they are: Bengali and Persian words need them.
+_INVISIBLE = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e"
+    "\u200b\u200e-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    f"\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}"
+)
+_ESCAPED_IN_MESSAGES = re.compile(f"[\t\n{_INVISIBLE}]")
+_ESCAPED_IN_LINES = re.compile(f"[{_INVISIBLE}]")
+EXCERPT_LENGTH = 40
+# Far beyond any count a person types, and well inside SQLite's 64-bit integers.
+WHOLE_NUMBER_LIMIT = 1_000_000_000
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
 
 
+def _escape(character: str) -> str:
+    code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:
+        # An undecodable byte smuggled in by Python's surrogateescape: show the byte.
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def escape(value, *, keep_lines: bool = False) -> str:
+    """`value` as text with control and invisible format characters written as escapes.
+
+    With `keep_lines`, tabs and newlines stay as they are (for multi-line output).
+    """
+    pattern = _ESCAPED_IN_LINES if keep_lines else _ESCAPED_IN_MESSAGES
+    value = str(value)
+    if not pattern.search(value):
+        return value
+    return pattern.sub(lambda match: _escape(match.group()), value)
+
+
+def excerpt(value, limit: int = EXCERPT_LENGTH) -> str:
+    """At most `limit` characters of `value`, escaped, for quoting in a message.
+
+    A value cut short ends in "…"; an escape is never cut in half.
+    """
+    raw = "" if value is None else str(value)
+    pieces: list[str] = []
+    length = 0
+    # Look only at the start: the value may be megabytes long.
+    for character in raw[: limit + 1]:
+        piece = _escape(character) if _ESCAPED_IN_MESSAGES.match(character) else character
+        pieces.append(piece)
+        length += len(piece)
+        if length > limit:
+            break
+    if length <= limit:
+        return "".join(pieces)
+    while pieces and length + 1 > limit:
+        length -= len(pieces.pop())
+    return "".join(pieces).rstrip() + "…"
+
+
 def text(field: str, value, *, label: str, required: bool = True, limit: int = SHORT_TEXT):
-    """Stripped text, or None for an empty optional field."""
+    """Stripped text, or None for an empty optional field.
+
+    Refused, with a message saying to retype: C0 control characters other
+    than tab and newline (a carriage return becomes a newline), DEL and the
+    C1 controls; the bidirectional embedding, override and isolate controls
+    (U+202A to U+202E, U+2066 to U+2069); noncharacters such as U+FFFF; and
+    lone surrogates. Allowed: every letter and mark, the zero-width joiner
+    and non-joiner (needed in Bengali, Persian and other scripts) and the
+    left-to-right and right-to-left marks.
+    """
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -40,10 +126,31 @@ def text(field: str, value, *, label: str, required: bool = True, limit: int = S
                 label=label, length=len(value), limit=limit
             ),
         )
-    if CONTROL_CHARACTERS.search(value):
+    found = CONTROL_CHARACTERS.search(value)
+    if found:
         raise ValidationError(
             field,
-            _("{label} contains control characters; retype it as plain text.").format(label=label),
+            _("{label} contains a control character ({code}); retype it as plain text.").format(
+                label=label, code=excerpt(found.group())
+            ),
+        )
+    found = BIDI_CONTROLS.search(value)
+    if found:
+        raise ValidationError(
+            field,
+            _(
+                "{label} contains an invisible character that changes the direction of "
+                "text ({code}); retype it without it."
+            ).format(label=label, code=excerpt(found.group())),
+        )
+    found = NOT_TEXT.search(value)
+    if found:
+        raise ValidationError(
+            field,
+            _(
+                "{label} contains something that is not a character ({code}); "
+                "retype it as plain text."
+            ).format(label=label, code=excerpt(found.group())),
         )
     return value
 
@@ -55,7 +162,7 @@ def choice(field: str, value, choices: Choices, *, label: str, required: bool = 
         raise ValidationError(
             field,
             _("{label} '{value}' is not one of the allowed values: {allowed}.").format(
-                label=label, value=value if value is not None else "", allowed=choices.listing()
+                label=label, value=excerpt(value), allowed=choices.listing()
             ),
         )
     return value
@@ -87,7 +194,7 @@ def languages(field: str, values, *, label: str) -> list[str]:
                 _(
                     "{label}: '{value}' is not a language code. Use codes such as "
                     "en, bn, so, pa, ur, ar or pl."
-                ).format(label=label, value=value),
+                ).format(label=label, value=excerpt(value)),
             )
         codes.append(code)
     return sorted(set(codes))
@@ -108,7 +215,7 @@ def datetime_text(field: str, value, *, label: str, required: bool = True) -> st
     raise ValidationError(
         field,
         _("{label} '{value}' is not a date and time; write it as 2026-03-14 18:30.").format(
-            label=label, value=raw
+            label=label, value=excerpt(raw)
         ),
     )
 
@@ -126,7 +233,7 @@ def date_text(field: str, value, *, label: str, required: bool = True) -> str | 
         raise ValidationError(
             field,
             _("{label} '{value}' is not a date; write it as 2026-03-14.").format(
-                label=label, value=raw
+                label=label, value=excerpt(raw)
             ),
         ) from None
 
@@ -142,7 +249,8 @@ def flag(field: str, value, *, label: str) -> bool:
     if lowered in {"no", "n", "false", "0", "off", ""}:
         return False
     raise ValidationError(
-        field, _("{label} must be yes or no, not '{value}'.").format(label=label, value=value)
+        field,
+        _("{label} must be yes or no, not '{value}'.").format(label=label, value=excerpt(value)),
     )
 
 
@@ -152,22 +260,34 @@ def email(field: str, value, *, label: str) -> str | None:
         raise ValidationError(
             field,
             _("{label} '{value}' is not an email address; check for a missing @ or dot.").format(
-                label=label, value=value
+                label=label, value=excerpt(value)
             ),
         )
     return value
 
 
-def whole_number(field: str, value, *, label: str) -> int:
-    if isinstance(value, bool):
-        value = str(value)
+def whole_number(field: str, value, *, label: str, limit: int = WHOLE_NUMBER_LIMIT) -> int:
+    """An int from -limit to limit; a bigger one is surely a slip of the keyboard."""
+    raw = str(value).strip()
     try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
+        number = int(raw)
+    except ValueError:
+        # Python refuses to read ints of thousands of digits; they are just too large.
+        if not raw.lstrip("+-").isdecimal():
+            raise ValidationError(
+                field,
+                _("{label} must be a whole number, not '{value}'.").format(
+                    label=label, value=excerpt(raw)
+                ),
+            ) from None
+        number = limit + 1
+    if abs(number) > limit:
         raise ValidationError(
             field,
-            _("{label} must be a whole number, not '{value}'.").format(label=label, value=value),
-        ) from None
+            _("{label} '{value}' is out of range; give a number from -{limit} to {limit}.").format(
+                label=label, value=excerpt(raw), limit=limit
+            ),
+        )
     return number
 
 
@@ -184,7 +304,7 @@ def reference(store, field: str, value, *, table: str, label: str, required: boo
         raise ValidationError(
             field,
             _("{label}: there is no record with id '{value}'. List them to find the id.").format(
-                label=label, value=value
+                label=label, value=excerpt(value)
             ),
         )
     return str(value)

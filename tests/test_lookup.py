@@ -7,7 +7,7 @@ from factories import make_area, make_event
 
 from ceapp import events, groups, languages, monitoring
 from ceapp.errors import ValidationError
-from ceapp.lookup import resolve_area, resolve_id
+from ceapp.lookup import MAX_SEARCH, contains_pattern, resolve_area, resolve_id, resolve_partner
 
 
 def test_search_takes_percent_and_underscore_literally(store):
@@ -60,3 +60,31 @@ def test_monitoring_answers_must_be_a_mapping(store):
     with pytest.raises(ValidationError) as caught:
         monitoring.add_response(store, event_id=make_event(store), answers=None)
     assert caught.value.field == "answers"
+
+
+def test_search_text_is_limited_well_below_sqlites_pattern_limit(store):
+    make_event(store, title="Spring forum")
+    # SQLite refuses LIKE patterns over 50,000 bytes; escaping can double the
+    # text and UTF-8 takes up to four bytes a character.
+    assert len(contains_pattern("%" * MAX_SEARCH).encode()) < 50_000
+    assert len(contains_pattern("\U0010ffff" * MAX_SEARCH).encode()) < 50_000
+    assert events.list_events(store, search=" forum " + " " * 500) != []
+    with pytest.raises(ValidationError, match="too long \\(201 characters\\)") as caught:
+        events.list_events(store, search="f" * 201)
+    assert caught.value.field == "search"
+    with pytest.raises(ValidationError, match="use at most 200"):
+        groups.list_groups(store, search="é" * 30_000)
+
+
+def test_lookup_messages_quote_an_excerpt(store):
+    make_area(store, borough="Tower Hamlets", ward="Poplar")
+    for lookup in (
+        lambda text: resolve_id(store, "events", text, field="event", label="Event"),
+        lambda text: resolve_area(store, text),
+        lambda text: resolve_partner(store, text),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            lookup("\x1b[2J" + "z" * 100_000)
+        message = str(caught.value)
+        assert "\\x1b[2" in message and "zzz…" in message
+        assert len(message) < 200 and "\x1b" not in message

@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 from factories import event_fields, make_area, make_event, make_partner, row_counts
 
-from ceapp import areas, attendance, events, feedback, groups, issues, monitoring, partners
+from ceapp import (
+    areas,
+    attendance,
+    events,
+    feedback,
+    groups,
+    issues,
+    monitoring,
+    partners,
+    validation,
+)
 from ceapp.errors import ValidationError
 from ceapp.fingerprint import fingerprint
 
@@ -62,9 +72,31 @@ REFUSED = [
         "control characters",
         lambda c: _event(c, title="Forum\x07 bell"),
         "title",
-        "control characters; retype it as plain text",
+        "contains a control character (\\x07); retype it as plain text",
     ),
-    ("nul character", lambda c: _event(c, venue="Hall\x00"), "venue", "control characters"),
+    ("nul character", lambda c: _event(c, venue="Hall\x00"), "venue", "control character (\\x00)"),
+    ("delete character", lambda c: _event(c, title="Forum\x7f"), "title", "(\\x7f)"),
+    ("c1 control", lambda c: _event(c, audience="Elders\x9b2J"), "audience", "(\\x9b)"),
+    (
+        "bidi override",
+        lambda c: _event(c, title="Forum \u202eexe.pdf"),
+        "title",
+        "invisible character that changes the direction of text (\\u202e); retype it",
+    ),
+    ("bidi isolate", lambda c: _event(c, venue="\u2067Hall\u2069"), "venue", "(\\u2067)"),
+    (
+        "noncharacter",
+        lambda c: _event(c, outcomes="Agreed\uffff"),
+        "outcomes",
+        "something that is not a character (\\uffff); retype it as plain text",
+    ),
+    ("lone surrogate", lambda c: _event(c, title="Caf\udce9"), "title", "(\\xe9)"),
+    (
+        "escape sequence in an issue",
+        lambda c: issues.add_issue(c["store"], title="\x1b[2J", theme="housing", recorded_by="Sam"),
+        "title",
+        "control character (\\x1b)",
+    ),
     # -- dates and times
     (
         "start not a date",
@@ -280,6 +312,22 @@ REFUSED = [
         ),
         "count",
         "whole number",
+    ),
+    (
+        "count huge",
+        lambda c: attendance.add_count(
+            c["store"], event_id=c["event"], role="resident", count="1" + "0" * 30
+        ),
+        "count",
+        "Count '1000000000000000000000000000000' is out of range; give a number from",
+    ),
+    (
+        "count of thousands of digits",
+        lambda c: attendance.add_count(
+            c["store"], event_id=c["event"], role="resident", count="-" + "9" * 5000
+        ),
+        "count",
+        "'-99999999999999999999999999999999999999…' is out of range",
     ),
     (
         "count too large",
@@ -534,3 +582,61 @@ def test_event_fields_helper_is_itself_valid(ctx):
     before = row_counts(ctx["store"])["events"]
     make_event(ctx["store"], **event_fields())
     assert row_counts(ctx["store"])["events"] == before + 1
+
+
+def test_joiners_and_direction_marks_are_allowed(ctx):
+    # ZWNJ and ZWJ shape Bengali and Persian words; LRM and RLM place punctuation.
+    title = "নমস্কার\u200c সভা \u200d می\u200cخواهم \u200f(A)\u200e"
+    event = _event(ctx, title=title, venue="Hall\tB")
+    saved = events.get_event(ctx["store"], event)
+    assert (saved["title"], saved["venue"]) == (title, "Hall\tB")
+
+
+def test_every_bidi_control_is_refused(ctx):
+    for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]:
+        with pytest.raises(ValidationError, match="direction of text"):
+            validation.text("title", f"a{chr(code)}b", label="Title")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("plain", "plain"),
+        ("x" * 40, "x" * 40),
+        ("x" * 41, "x" * 39 + "…"),
+        ("x" * 100_000, "x" * 39 + "…"),
+        ("\x1b[31mred", "\\x1b[31mred"),
+        ("\u202eevil", "\\u202eevil"),
+        ("caf\udce9", "caf\\xe9"),
+        ("two\nlines\tand tab", "two\\x0alines\\x09and tab"),
+        ("\U0010ffff", "\\U0010ffff"),
+        ("বাং\u200dলা", "বাং\u200dলা"),
+        (None, ""),
+        (12, "12"),
+        # An escape is never cut in half: it goes whole or not at all.
+        ("x" * 36 + "\x1b", "x" * 36 + "\\x1b"),
+        ("x" * 37 + "\x1b", "x" * 37 + "…"),
+    ],
+)
+def test_excerpt_is_short_and_escaped(value, shown):
+    assert validation.excerpt(value) == shown
+    assert len(validation.excerpt(value)) <= validation.EXCERPT_LENGTH
+
+
+def test_escape_can_keep_lines():
+    assert validation.escape("a\tb\nc\x1b") == "a\\x09b\\x0ac\\x1b"
+    assert validation.escape("a\tb\nc\x1b", keep_lines=True) == "a\tb\nc\\x1b"
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("2026-13-01", "'2026-13-01' is not a date"),
+        ("\x1b[2J" * 100, "'\\x1b[2J\\x1b[2J"),
+    ],
+)
+def test_refusals_quote_an_excerpt(value, words):
+    with pytest.raises(ValidationError) as caught:
+        validation.date_text("day", value, label="Day")
+    assert words in str(caught.value)
+    assert len(str(caught.value)) < 120 and "\x1b" not in str(caught.value)
