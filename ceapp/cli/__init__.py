@@ -1,21 +1,28 @@
 """The `ceapp` command line. Never imports Qt: the launcher in ui/ hands over here.
 
-Exit codes: 0 done; 1 `check` found problems; 2 bad input (an argument, a
-value refused by validation, a record not found, a missing or wrong
-passphrase); 3 the database cannot be used as it is (written by a newer
-ceapp, unreadable).
+No input gives a traceback: every problem is one line on stderr and an exit
+code from ceapp.exit_codes. 0 done; 1 `check` found problems; 2 bad input
+(an argument, a value refused by validation, a record not found, a missing
+or wrong passphrase); 3 the database cannot be used as it is (written by a
+newer ceapp, damaged, busy, unreadable); 4 a bug, met by the last-resort
+handler in main(). Set CEAPP_DEBUG=1 to let such a bug raise instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import sqlite3
 import sys
 
 from ceapp import __version__
-from ceapp.cli import database, records
+from ceapp.cli import database, records, values
 from ceapp.errors import CeappError, NotFoundError, PassphraseError, StoreError, ValidationError
+from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _
-from ceapp.store import open_store, read_passphrase_file
+from ceapp.store import ENV_DB, open_store, read_passphrase_file
+from ceapp.validation import escape, excerpt
 from ceapp.vocab import (
     ACCESSIBILITY,
     ATTENDANCE_ROLES,
@@ -27,7 +34,16 @@ from ceapp.vocab import (
     SPECTRUM,
 )
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT, EXIT_STORE = 0, 1, 2, 3
+# More would take many minutes and is more than any test or demonstration needs.
+MAX_DEMO_EVENTS = 100_000
+# The demo covers the two years up to --until; earlier or later is a typing slip.
+DEMO_YEARS = (2000, 2100)
+MAX_SEED = 999_999_999
+MAX_LIMIT = 1_000_000_000
+# No message line is longer, whatever it quotes.
+MAX_MESSAGE = 300
+# Set to let an unexpected exception raise with its traceback (for bug reports and tests).
+ENV_DEBUG = "CEAPP_DEBUG"
 
 
 class UsageError(Exception):
@@ -94,9 +110,25 @@ def build_parser() -> Parser:
     command.set_defaults(handler=database.init)
 
     command = commands.add_parser("demo", help=_("fill a new database with demo data"))
-    command.add_argument("--seed", type=int, default=1, help=_("same seed, same data"))
-    command.add_argument("--events", type=int, default=500, help=_("how many events"))
-    command.add_argument("--until", help=_("last day of the two years covered (default today)"))
+    command.add_argument(
+        "--seed",
+        type=values.whole_number(0, MAX_SEED),
+        default=1,
+        help=_("same seed, same data (0 to {maximum})").format(maximum=MAX_SEED),
+    )
+    command.add_argument(
+        "--events",
+        type=values.whole_number(1, MAX_DEMO_EVENTS),
+        default=500,
+        help=_("how many events, at most {maximum} (default 500)").format(maximum=MAX_DEMO_EVENTS),
+    )
+    command.add_argument(
+        "--until",
+        type=values.date_in_years(*DEMO_YEARS),
+        help=_("last day of the two years covered, in {first} to {last} (default today)").format(
+            first=DEMO_YEARS[0], last=DEMO_YEARS[1]
+        ),
+    )
     command.add_argument(
         "--if-empty", action="store_true", help=_("do nothing if there are events already")
     )
@@ -138,7 +170,9 @@ def _add_event_commands(commands) -> None:
 
     action = actions.add_parser("list", help=_("events, newest first"))
     action.add_argument("--search", help=_("words in title, venue, ward or partner"))
-    action.add_argument("--limit", type=int, help=_("show at most this many"))
+    action.add_argument(
+        "--limit", type=values.whole_number(0, MAX_LIMIT), help=_("show at most this many")
+    )
     _json_option(action)
     action.set_defaults(handler=records.events_list)
 
@@ -258,30 +292,218 @@ def _add_area_and_partner_commands(commands) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code. Errors go to stderr in one line."""
-    argv = sys.argv[1:] if argv is None else argv
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        return _run_and_report(argv)
+    except BrokenPipeError:
+        # The reader went away (`ceapp events list | head -1`): what it read
+        # is all it wanted. Point stdout at devnull so Python's flush at exit
+        # does not fail again and print a traceback (see "Note on SIGPIPE" in
+        # the signal module's documentation).
+        _detach_stdout()
+        return ExitCode.OK
+
+
+def _run_and_report(argv: list[str]) -> int:
+    try:
+        code = _run(argv)
+        # Flush here, so a closed pipe or a full disk is met in this try.
+        sys.stdout.flush()
+        return code
+    except UsageError as error:
+        return _fail(str(error), ExitCode.BAD_INPUT, argv=argv)
+    except (ValidationError, NotFoundError, PassphraseError) as error:
+        return _fail(_("error: {message}").format(message=error), ExitCode.BAD_INPUT, argv=argv)
+    except StoreError as error:
+        return _fail(_("error: {message}").format(message=error), ExitCode.STORE, argv=argv)
+    except CeappError as error:
+        return _fail(_("error: {message}").format(message=error), ExitCode.BAD_INPUT, argv=argv)
+    except KeyboardInterrupt:
+        return _fail(
+            _("Interrupted; nothing half-written was kept."), ExitCode.INTERRUPTED, argv=argv
+        )
+    except BrokenPipeError:
+        raise
+    except Exception as error:
+        message = _database_problem(error)
+        if message is not None:
+            return _fail(message, ExitCode.STORE, argv=argv)
+        if os.environ.get(ENV_DEBUG):
+            raise
+        if isinstance(error, OSError):
+            return _fail(
+                _("error: a file could not be read or written: {reason}.").format(
+                    reason=excerpt(error.strerror or error, limit=80)
+                ),
+                ExitCode.STORE,
+                argv=argv,
+            )
+        if isinstance(error, MemoryError):
+            return _fail(
+                _(
+                    "ceapp ran out of memory; nothing half-written was kept. Close other "
+                    "programs and try again."
+                ),
+                ExitCode.INTERNAL,
+                argv=argv,
+            )
+        # The last resort: a bug. Open transactions have been rolled back by now.
+        return _fail(
+            _(
+                "ceapp hit an unexpected problem ({kind}); nothing half-written was kept. "
+                "Please report it."
+            ).format(kind=type(error).__name__),
+            ExitCode.INTERNAL,
+            argv=argv,
+        )
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
+    _refuse_undecodable(argv, parser)
     try:
         args = parser.parse_args(argv)
-        if args.command is None:
-            parser.print_help()
-            return EXIT_OK
-        if args.command == "gui":
-            raise UsageError(_("The window is started by the installed `ceapp` command."))
-        passphrase = read_passphrase_file(args.passphrase_file)
-        with open_store(args.db, passphrase=passphrase) as store:
-            return args.handler(store, args)
-    except UsageError as error:
-        return _fail(str(error), EXIT_BAD_INPUT)
-    except (ValidationError, NotFoundError, PassphraseError) as error:
-        return _fail(_("error: {message}").format(message=error), EXIT_BAD_INPUT)
-    except StoreError as error:
-        return _fail(_("error: {message}").format(message=error), EXIT_STORE)
-    except CeappError as error:
-        return _fail(_("error: {message}").format(message=error), EXIT_BAD_INPUT)
-    except KeyboardInterrupt:
-        return _fail(_("Interrupted; nothing half-written was kept."), 130)
+    except SystemExit as done:
+        # --help and --version print, then ask to exit.
+        return ExitCode.OK if done.code in (None, 0) else int(done.code)
+    if args.command is None:
+        parser.print_help()
+        return ExitCode.OK
+    if args.command == "gui":
+        raise UsageError(_("The window is started by the installed `ceapp` command."))
+    for option, path in (("--db", args.db), ("--passphrase-file", args.passphrase_file)):
+        # An empty --db would otherwise quietly mean the default database.
+        if path == "":
+            raise UsageError(
+                _("{option} was given an empty file name; give the file's name.").format(
+                    option=option
+                )
+            )
+        # No operating system passes one on a command line; only a caller in Python can.
+        if path is not None and "\x00" in path:
+            raise UsageError(
+                _("{option} contains a NUL character; give a plain file name.").format(
+                    option=option
+                )
+            )
+    if args.db is None and not _is_utf8(os.environ.get(ENV_DB, "")):
+        raise UsageError(
+            _("{setting} is not valid text (it is not UTF-8); set it again.").format(setting=ENV_DB)
+        )
+    passphrase = read_passphrase_file(args.passphrase_file)
+    with open_store(args.db, passphrase=passphrase) as store:
+        return args.handler(store, args)
 
 
-def _fail(message: str, code: int) -> int:
-    print(" ".join(message.split()), file=sys.stderr)
+def _is_utf8(text: str) -> bool:
+    # Bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape).
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _value_options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string, in any command, that takes a value."""
+    found = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _value_options(sub)
+        elif action.option_strings and action.nargs != 0:
+            found.update(action.option_strings)
+    return found
+
+
+def _refuse_undecodable(argv: list[str], parser: argparse.ArgumentParser) -> None:
+    """Refuse, naming the option, any argument that was not valid UTF-8."""
+    for index, token in enumerate(argv):
+        if _is_utf8(token):
+            continue
+        option = None
+        if token.startswith("--") and "=" in token:
+            option = token.split("=", 1)[0]
+        elif index and argv[index - 1] in _value_options(parser):
+            option = argv[index - 1]
+        if option is not None and _is_utf8(option):
+            raise UsageError(
+                _(
+                    "The value given for {option} is not valid text (it is not UTF-8); retype it."
+                ).format(option=option)
+            )
+        raise UsageError(
+            _("The argument '{value}' is not valid text (it is not UTF-8); retype it.").format(
+                value=excerpt(token)
+            )
+        )
+
+
+def _database_problem(error: Exception) -> str | None:
+    """A message for an error from SQLite (or SQLCipher) about the file, else None.
+
+    Errors that mean ceapp itself misused SQLite (ProgrammingError,
+    InterfaceError, DataError, ...) get None: they are bugs.
+    """
+    # sqlcipher3 has its own error classes with the same names; it is only
+    # looked at when already loaded, that is, when an encrypted file is open.
+    sqlcipher = sys.modules.get("sqlcipher3")
+    if not isinstance(error, sqlite3.Error) and not (
+        sqlcipher is not None and isinstance(error, sqlcipher.dbapi2.Error)
+    ):
+        return None
+    if type(error).__name__ not in {"OperationalError", "DatabaseError", "IntegrityError"}:
+        return None
+    reason = str(error)
+    lowered = reason.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return _(
+            "The database is busy: another program (perhaps another ceapp window) is writing "
+            "to it. Wait for it to finish or close it, then try again."
+        )
+    if any(word in lowered for word in ("malformed", "not a database", "corrupt")):
+        return _(
+            "The database file is damaged ({reason}). Run `ceapp check` to see what is "
+            "wrong, and restore it from a backup copy."
+        ).format(reason=excerpt(reason, limit=80))
+    if "readonly" in lowered or "read-only" in lowered:
+        return _(
+            "The database file cannot be written ({reason}). Check that you may write to "
+            "it and to its folder."
+        ).format(reason=excerpt(reason, limit=80))
+    return _("The database could not be used: {reason}.").format(reason=excerpt(reason, limit=80))
+
+
+def _detach_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        # No real file descriptor behind stdout (a test's capture): nothing to flush later.
+        pass
+
+
+def _tidy(message: str, argv: list[str]) -> str:
+    """One line, with anything typed in it shortened and escaped.
+
+    Messages from argparse and the store quote arguments whole, as typed or
+    as repr() writes them: shorten the long or unsafe ones to an excerpt,
+    then escape whatever is left.
+    """
+    for token in sorted(set(argv), key=len, reverse=True):
+        shown = excerpt(token)
+        if shown == token:
+            continue
+        if repr(token) in message:
+            message = message.replace(repr(token), f"'{shown}'")
+        if token in message:
+            message = message.replace(token, shown)
+    message = escape(" ".join(message.split()))
+    return message if len(message) <= MAX_MESSAGE else excerpt(message, limit=MAX_MESSAGE)
+
+
+def _fail(message: str, code: int, *, argv: list[str]) -> int:
+    # If stderr is closed too, the exit code still tells.
+    with contextlib.suppress(OSError):
+        print(_tidy(message, argv=argv), file=sys.stderr)
     return code

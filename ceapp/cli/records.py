@@ -7,6 +7,7 @@ import argparse
 from ceapp import areas, attendance, events, groups, issues, partners
 from ceapp.cli.output import print_fields, print_json, print_listing, print_table, short_id
 from ceapp.errors import ValidationError
+from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _, ngettext
 from ceapp.lookup import resolve_area, resolve_id, resolve_partner
 from ceapp.store import Store
@@ -51,7 +52,7 @@ def _report_changed(changed: dict) -> int:
             count=len(changed)
         )
     )
-    return 0
+    return ExitCode.OK
 
 
 def events_list(store: Store, args: argparse.Namespace) -> int:
@@ -74,14 +75,14 @@ def events_list(store: Store, args: argparse.Namespace) -> int:
 def events_add(store: Store, args: argparse.Namespace) -> int:
     event_id = events.add_event(store, **_event_fields(store, args))
     print(event_id)
-    return 0
+    return ExitCode.OK
 
 
 def events_show(store: Store, args: argparse.Namespace) -> int:
     event = events.get_event(store, _event_id(store, args.event))
     if args.json:
         print_json(event)
-        return 0
+        return ExitCode.OK
     print_fields(
         [
             (_("Id"), event["id"]),
@@ -107,7 +108,7 @@ def events_show(store: Store, args: argparse.Namespace) -> int:
             (_("Issues raised"), event["issues"]),
         ]
     )
-    return 0
+    return ExitCode.OK
 
 
 def events_edit(store: Store, args: argparse.Namespace) -> int:
@@ -133,7 +134,7 @@ def events_delete(store: Store, args: argparse.Namespace) -> int:
     print(
         ngettext("{count} record deleted", "{count} records deleted", removed).format(count=removed)
     )
-    return 0
+    return ExitCode.OK
 
 
 def attend(store: Store, args: argparse.Namespace) -> int:
@@ -141,7 +142,7 @@ def attend(store: Store, args: argparse.Namespace) -> int:
     attendance.add_count(store, event_id=event_id, role=args.role, count=args.count)
     total = attendance.role_total(store, event_id=event_id, role=args.role)
     print(_("{role}: {total}").format(role=args.role, total=total))
-    return 0
+    return ExitCode.OK
 
 
 def issues_list(store: Store, args: argparse.Namespace) -> int:
@@ -185,7 +186,7 @@ def issues_add(store: Store, args: argparse.Namespace) -> int:
         raised_on=args.raised_on,
     )
     print(issue_id)
-    return 0
+    return ExitCode.OK
 
 
 def issues_update(store: Store, args: argparse.Namespace) -> int:
@@ -210,7 +211,7 @@ def issues_show(store: Store, args: argparse.Namespace) -> int:
     )
     if args.json:
         print_json(issue)
-        return 0
+        return ExitCode.OK
     print_fields(
         [
             (_("Id"), issue["id"]),
@@ -230,7 +231,7 @@ def issues_show(store: Store, args: argparse.Namespace) -> int:
         ],
         [_("When"), _("Status"), _("Who"), _("Note")],
     )
-    return 0
+    return ExitCode.OK
 
 
 def groups_list(store: Store, args: argparse.Namespace) -> int:
@@ -265,7 +266,7 @@ def groups_add(store: Store, args: argparse.Namespace) -> int:
         notes=args.notes,
     )
     print(group_id)
-    return 0
+    return ExitCode.OK
 
 
 def areas_list(store: Store, args: argparse.Namespace) -> int:
@@ -280,7 +281,7 @@ def areas_list(store: Store, args: argparse.Namespace) -> int:
 
 def areas_add(store: Store, args: argparse.Namespace) -> int:
     print(areas.add_area(store, borough=args.borough, ward=args.ward))
-    return 0
+    return ExitCode.OK
 
 
 def partners_list(store: Store, args: argparse.Namespace) -> int:
@@ -295,4 +296,4 @@ def partners_list(store: Store, args: argparse.Namespace) -> int:
 
 def partners_add(store: Store, args: argparse.Namespace) -> int:
     print(partners.add_partner(store, name=args.name, kind=args.kind))
-    return 0
+    return ExitCode.OK
