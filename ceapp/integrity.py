@@ -40,7 +40,7 @@ _HOUR_MS = 60 * 60 * 1000
 
 def check(store: Store) -> list[str]:
     """Problems found, as sentences; an empty list means all is well."""
-    found = _Findings()
+    found = _Findings(encrypted=bool(getattr(store, "encrypted", False)))
     problems: list[str] = []
     for stage in (
         _installation_id,
@@ -63,6 +63,9 @@ class _Findings:
     columns: dict[str, list[str]] | None = None
     # (table, row id) of records whose ops are damaged, already reported.
     damaged_rows: set[tuple[str, str]] = field(default_factory=set)
+    encrypted: bool = False
+    # A page failed to decrypt: SQLCipher refuses every later query.
+    undecryptable: bool = False
 
     def has(self, table: str, columns=()) -> bool:
         if self.columns is None or table not in self.columns:
@@ -115,7 +118,9 @@ def _detail(error: BaseException) -> str:
 
 
 @contextmanager
-def _reported(problems: list[str], *, damaged: str, failed: str, **names) -> Iterator[None]:
+def _reported(
+    problems: list[str], found: _Findings, *, damaged: str, failed: str, **names
+) -> Iterator[None]:
     """Turn an SQLite error inside the block into one sentence; the check goes on.
 
     `damaged` and `failed` are whole sentences with a {detail} placeholder,
@@ -123,6 +128,19 @@ def _reported(problems: list[str], *, damaged: str, failed: str, **names) -> Ite
     """
     try:
         yield
+    except MemoryError:
+        # SQLCipher answers every query with "out of memory" once a page has
+        # failed to decrypt on this connection: the file, not the memory.
+        if not found.encrypted:
+            raise
+        if not found.undecryptable:
+            found.undecryptable = True
+            problems.append(
+                _(
+                    "The encrypted database file is damaged: part of it cannot be decrypted, "
+                    "so the rest of the check could not run. Restore it from a backup copy."
+                )
+            )
     except Exception as error:
         if not _is_database_error(error):
             raise
@@ -193,6 +211,7 @@ def _installation_id(store: Store, found: _Findings) -> list[str]:
         )
     with _reported(
         problems,
+        found,
         damaged=_(
             "The database file is damaged where its settings are kept ({detail}). "
             "Restore it from a backup copy."
@@ -233,6 +252,7 @@ def _file_integrity(store: Store, found: _Findings) -> list[str]:
     problems: list[str] = []
     with _reported(
         problems,
+        found,
         damaged=_(
             "The database file is damaged: SQLite could not finish checking it ({detail}). "
             "Restore it from a backup copy."
@@ -314,6 +334,7 @@ def _tables_and_indexes(store: Store, found: _Findings) -> list[str]:
     problems: list[str] = []
     with _reported(
         problems,
+        found,
         damaged=_(
             "The database file is damaged where its list of tables is kept ({detail}). "
             "Restore it from a backup copy."
@@ -379,6 +400,7 @@ def _links(store: Store, found: _Findings) -> list[str]:
             continue
         with _reported(
             problems,
+            found,
             damaged=_(
                 "The database file is damaged: reading the {table} records failed ({detail}). "
                 "Restore it from a backup copy."
@@ -426,6 +448,7 @@ def _clock(store: Store, found: _Findings) -> list[str]:
         return problems
     with _reported(
         problems,
+        found,
         damaged=_(
             "The database file is damaged where its settings are kept ({detail}). "
             "Restore it from a backup copy."
@@ -471,6 +494,7 @@ def _log_entries(store: Store, found: _Findings) -> list[str]:
     problems: list[str] = []
     with _reported(
         problems,
+        found,
         damaged=_(
             "The database file is damaged where the change log is kept ({detail}). "
             "Restore it from a backup copy."
@@ -654,6 +678,7 @@ def _records_against_log(store: Store, found: _Findings) -> list[str]:
             continue
         with _reported(
             problems,
+            found,
             damaged=_(
                 "The database file is damaged: reading the {table} records and their change "
                 "log failed ({detail}). Restore it from a backup copy."

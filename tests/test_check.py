@@ -338,3 +338,30 @@ def test_stamps_just_inside_the_tolerance_are_fine(store):
         (format_stamp(now + MAX_DRIFT_MS - 60_000, 0, store.node),),
     )
     assert integrity.check(store) == []
+
+
+# -- an encrypted file ------------------------------------------------------------------
+
+
+def test_a_damaged_page_in_an_encrypted_file(capsys, tmp_path):
+    sqlcipher3 = pytest.importorskip("sqlcipher3")
+    path, secret = str(tmp_path / "locked.db"), tmp_path / "passphrase"
+    secret.write_text("correct horse\n")
+    with open_store(path, passphrase="correct horse") as store:
+        demo.generate(store, seed=1, events=20)
+    conn = sqlcipher3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA key = 'correct horse'")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'issues'").fetchone()[0]
+    page_size = int(conn.execute("PRAGMA cipher_page_size").fetchone()[0])
+    conn.close()
+    with open(path, "r+b") as handle:
+        handle.seek((root - 1) * page_size + page_size // 2)
+        handle.write(b"\x00" * 64)
+    code = main(["--db", path, "--passphrase-file", str(secret), "check"])
+    out, err = capsys.readouterr()
+    assert code == 1, out + err
+    assert "Traceback" not in out + err
+    lines = out.splitlines()
+    _one_like(lines, "The database file is damaged", "Restore it from a backup copy.")
+    assert all(line.endswith(".") for line in lines)
