@@ -65,7 +65,8 @@ class HybridClock:
     counter: int = 0
     wall_clock: object = None  # callable returning ms; tests pin it
 
-    def _now_ms(self) -> int:
+    def now_ms(self) -> int:
+        """This computer's time in milliseconds (or the pinned clock's, in tests)."""
         if self.wall_clock is not None:
             return int(self.wall_clock())
         return time.time_ns() // 1_000_000
@@ -77,14 +78,14 @@ class HybridClock:
         has since been put back: refusing it would stop every write.
         """
         millis, counter, _node = parse_stamp(stamp)
-        if remote and millis - self._now_ms() > MAX_DRIFT_MS:
+        if remote and millis - self.now_ms() > MAX_DRIFT_MS:
             raise ValueError(f"clock stamp {stamp} is more than a day ahead of this computer")
         if (millis, counter) > (self.millis, self.counter):
             self.millis, self.counter = millis, counter
 
     def tick(self) -> str:
         """A new stamp, greater than every stamp this clock has made or observed."""
-        now = self._now_ms()
+        now = self.now_ms()
         if now > self.millis:
             self.millis, self.counter = now, 0
         else:

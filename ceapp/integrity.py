@@ -189,7 +189,7 @@ def _quoted(identifier: str) -> str:
 
 def _now_ms(store: Store) -> int:
     # The store's clock, so a test that pins it sees the same "now".
-    return store.clock._now_ms()
+    return store.clock.now_ms()
 
 
 def _when(millis: int) -> str:

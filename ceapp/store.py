@@ -279,7 +279,7 @@ class Store:
                 millis, _counter, _node = parse_stamp(stored)
             except ValueError:
                 continue
-            if millis - self.clock._now_ms() <= ABSURD_CLOCK_MS:
+            if millis - self.clock.now_ms() <= ABSURD_CLOCK_MS:
                 self.clock.observe(stored, remote=False)
                 return
 
@@ -423,6 +423,9 @@ def _connect(path: str, passphrase: str | None, *, read_only: bool = False) -> s
         import sqlcipher3
 
         conn = sqlcipher3.connect(target, isolation_level=None, check_same_thread=False, uri=uri)
+        # SQLCipher logs a wrong key or a damaged page to stderr from C; we
+        # report both ourselves, in a sentence.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         # PRAGMA key takes no bound parameters; quote it as an SQL string literal.
         conn.execute("PRAGMA key = '{}'".format(passphrase.replace("'", "''")))
     # Waiting readers and writers queue instead of failing at once.
