@@ -332,7 +332,7 @@ def test_redacted_ops_are_not_held_to_their_ids(store):
 
 def test_stamps_just_inside_the_tolerance_are_fine(store):
     make_event(store)
-    now = store.clock._now_ms()
+    now = store.clock.now_ms()
     store.conn.execute(
         "UPDATE meta SET value = ? WHERE key = 'clock'",
         (format_stamp(now + MAX_DRIFT_MS - 60_000, 0, store.node),),
