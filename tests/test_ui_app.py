@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from factories import make_event
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMainWindow, QMessageBox
 
 from ceapp import migrations
-from ceapp.store import open_store
+from ceapp.store import Store, open_store
 from ui import app as ui_app
 from ui.fonts import APP_FONT_FAMILY, FONTS_DIR, register_fonts
 from ui.passphrase import open_with_prompt
@@ -95,6 +95,22 @@ def test_run_opens_the_window_on_the_database(no_event_loop, store):
 
     assert [w.windowTitle() for w in no_event_loop] == ["ceapp — ceapp.db"]
     assert QApplication.applicationName() == "ceapp"
+
+
+def test_run_closes_the_reader_then_the_writer(monkeypatch, no_event_loop, store):
+    closed = []
+    real_close = Store.close
+
+    def recording_close(opened):
+        if opened is not store:
+            closed.append("reader" if opened.scalar("PRAGMA query_only") else "writer")
+        real_close(opened)
+
+    monkeypatch.setattr(Store, "close", recording_close)
+
+    assert ui_app.run(db=store.path, passphrase_file=None, screenshot=None) == 0
+
+    assert closed == ["reader", "writer"]
 
 
 def test_encrypted_database_asks_for_the_passphrase(no_event_loop, prompts, encrypted_db):
@@ -217,7 +233,7 @@ def test_shipped_fonts_register_noto_sans(qapp):
     assert APP_FONT_FAMILY in register_fonts()
 
 
-def test_first_run_opens_a_usable_size_and_later_runs_remember_it(qapp, store):
+def test_first_run_opens_a_usable_size_and_later_runs_remember_it(qtbot, store):
     from ui.main_window import MainWindow
     from ui.operations import OpRunner
     from ui.window_state import (
@@ -228,9 +244,15 @@ def test_first_run_opens_a_usable_size_and_later_runs_remember_it(qapp, store):
         settings,
     )
 
+    def new_window() -> MainWindow:
+        # Each run of ceapp opens the database afresh; closing the window closes it.
+        ops = OpRunner(open_store(store.path), synchronous=True)
+        window = MainWindow(ops.open_reader(), ops=ops)
+        qtbot.addWidget(window)
+        return window
+
     settings().clear()
-    ops = OpRunner(synchronous=True)
-    first = MainWindow(store, ops=ops)
+    first = new_window()
     restore_geometry(first)
     # The default, shrunk to fit the screen (the offscreen screen is small).
     available = first.screen().availableGeometry()
@@ -241,7 +263,27 @@ def test_first_run_opens_a_usable_size_and_later_runs_remember_it(qapp, store):
     save_geometry(first)
     first.close()
 
-    second = MainWindow(store, ops=ops)
+    second = new_window()
     restore_geometry(second)
     assert (second.width(), second.height()) == (700, 500)
     second.close()
+
+
+def test_run_remembers_the_window_size_when_the_person_quits(monkeypatch, qapp, store):
+    from ui.window_state import restore_geometry, settings
+
+    settings().clear()
+
+    def resize_then_quit(*args):
+        for widget in QApplication.topLevelWidgets():
+            if widget.isVisible():
+                widget.resize(640, 480)
+                widget.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", resize_then_quit)
+    assert ui_app.run(db=store.path, passphrase_file=None, screenshot=None) == 0
+
+    probe = QMainWindow()
+    restore_geometry(probe)
+    assert (probe.width(), probe.height()) == (640, 480)

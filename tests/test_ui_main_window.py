@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
+
 import pytest
-from factories import make_area, make_event, make_partner
+from factories import event_fields, make_area, make_event, make_partner
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from ceapp import attendance
+from ceapp import attendance, events, groups
+from ceapp.store import open_store
 from ui.events_model import COLUMN_KEYS, PAGE_SIZE, format_when
 from ui.main_window import MainWindow
 from ui.operations import OpRunner
 
 
 @pytest.fixture
-def sync_ops():
-    """Background work runs at once, so every assertion sees its result."""
-    return OpRunner(synchronous=True)
+def open_window(qtbot):
+    """Open the window on the test's database as ui.app.run does.
 
+    The window gets a writer of its own for its op runner and reads through
+    that writer's reader, so `store` stays the test's, for setting up data.
+    Ops run at once on the GUI thread unless `synchronous=False`, so every
+    assertion sees their result.
+    """
 
-@pytest.fixture
-def open_window(qtbot, sync_ops):
-    def opener(store):
-        window = MainWindow(store, ops=sync_ops)
+    def opener(store, *, synchronous: bool = True):
+        ops = OpRunner(open_store(store.path), synchronous=synchronous)
+        window = MainWindow(ops.open_reader(), ops=ops)
         qtbot.addWidget(window)
         window.resize(1280, 800)
         window.show()
@@ -253,3 +261,91 @@ def test_refresh_shows_events_added_since(open_window, store):
 def test_dates_are_medium_date_and_short_time():
     assert format_when("2026-01-10T18:30") == "10 Jan 2026, 18:30"
     assert format_when(None) == ""
+
+
+# -- changes made through the op runner ------------------------------------------
+
+
+def count_resets(window) -> list[None]:
+    resets: list[None] = []
+    window.model.modelReset.connect(lambda: resets.append(None))
+    return resets
+
+
+def test_an_event_added_through_the_runner_appears_at_once(open_window, three_events):
+    window = open_window(three_events)
+    resets = count_resets(window)
+
+    window.ops.run_write(
+        lambda writer: events.add_event(
+            writer, **event_fields(title="Market stall", starts_at="2026-06-01 11:00", ends_at=None)
+        )
+    )
+
+    assert shown_titles(window)[0] == "Market stall"
+    assert window.count_label.text() == "4 events"
+    assert len(resets) == 1
+
+
+def test_an_event_added_on_the_worker_appears_through_the_reader(qtbot, open_window, store):
+    make_event(store, title="Spitalfields area forum")
+    window = open_window(store, synchronous=False)
+    qtbot.waitUntil(lambda: window.count_label.text() == "1 event")
+    gui_thread = threading.get_ident()
+    wrote_on = []
+
+    def add(writer):
+        wrote_on.append(threading.get_ident())
+        return events.add_event(
+            writer, **event_fields(title="Walkabout", starts_at="2026-07-01", ends_at=None)
+        )
+
+    window.ops.run_write(add)
+
+    qtbot.waitUntil(lambda: shown_titles(window) == ["Walkabout", "Spitalfields area forum"])
+    qtbot.waitUntil(lambda: window.count_label.text() == "2 events")
+    assert wrote_on and wrote_on[0] != gui_thread
+    assert window.reader.conn is not window.ops._store.conn
+
+
+def test_a_change_to_another_table_leaves_the_list_alone(qtbot, open_window, three_events):
+    window = open_window(three_events)
+    window.table.selectRow(1)
+    resets = count_resets(window)
+
+    window.ops.run_write(
+        lambda writer: groups.add_group(writer, name="Bow tenants", group_type="youth")
+    )
+
+    assert resets == []
+    assert window.table.currentIndex().row() == 1
+    assert window.count_label.text() == "3 events"
+
+
+def test_a_new_attendance_count_shows_in_the_list(open_window, three_events):
+    window = open_window(three_events)
+    forum = window.model.event_at(1)
+
+    window.ops.run_write(
+        lambda writer: attendance.add_count(writer, event_id=forum["id"], role="officer", count=3)
+    )
+
+    assert shown(window, 1, "attendance") == "45"
+
+
+def test_closing_the_window_closes_both_connections(qtbot, open_window, store):
+    window = open_window(store, synchronous=False)
+    reader, writer = window.reader, window.ops._store
+    finished = []
+
+    def slow(writer):
+        time.sleep(0.2)
+        finished.append(True)
+
+    window.ops.run(slow)
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+
+    assert finished == [True]
+    for connection in (reader.conn, writer.conn):
+        with pytest.raises(sqlite3.ProgrammingError):
+            connection.execute("SELECT 1")

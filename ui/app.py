@@ -56,19 +56,29 @@ def run(*, db: str | None, passphrase_file: str | None, screenshot: str | None) 
     if store is None:
         return EXIT_BAD_INPUT  # the passphrase prompt was cancelled
 
-    ops = OpRunner()
+    # From here the worker alone uses `store` (the writer); the window reads
+    # through a connection of its own on the GUI thread.
+    ops = OpRunner(store)
     try:
-        window = MainWindow(store, ops=ops)
+        reader = ops.open_reader()
+    except StoreError as error:
+        ops.close()
+        return _fail(str(error), EXIT_STORE, interactive=interactive)
+    try:
+        window = MainWindow(reader, ops=ops)
         if not interactive:
             return _save_screenshot(app, window, ops, screenshot)
         restore_geometry(window)
-        app.aboutToQuit.connect(lambda: save_geometry(window))
         window.show()
-        return app.exec()
+        code = app.exec()
+        # Saved here rather than from a signal of the long-lived QApplication,
+        # which would keep the window alive after run() returns.
+        save_geometry(window)
+        return code
     finally:
-        # The worker may still be reading; let it finish before the file closes.
-        ops.wait_for_idle()
-        store.close()
+        # Closing the window has done this already, unless the event loop ended
+        # some other way; a second call does nothing.
+        ops.close(reader=reader)
 
 
 def _application() -> QApplication:

@@ -33,6 +33,8 @@ COLUMNS = (
     ("women_only", N_("Women only")),
 )
 COLUMN_KEYS = tuple(key for key, _header in COLUMNS)
+# Every table a row's columns come from: a change to any of them may change what is shown.
+SHOWN_TABLES = frozenset({"events", "areas", "partners", "attendance"})
 
 _Index = QModelIndex | QPersistentModelIndex
 

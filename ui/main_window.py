@@ -1,4 +1,8 @@
-"""The main window: a searchable list of events."""
+"""The main window: a searchable list of events.
+
+It reads through its own connection (the reader) on the GUI thread; writes and
+whole-table counts go through the op runner (see ui/operations.py).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from pathlib import Path
 
 from babel.numbers import format_decimal
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -23,8 +27,8 @@ from ceapp import __version__, events
 from ceapp.i18n import _, ngettext
 from ceapp.store import Store
 from ceapp.vocab import METHODS, SPECTRUM
-from ui.events_model import COLUMN_KEYS, EventsModel, format_when
-from ui.operations import OpRunner
+from ui.events_model import COLUMN_KEYS, SHOWN_TABLES, EventsModel, format_when
+from ui.operations import OpChanges, OpRunner
 
 # Typing pauses this long before the list is searched, so each keystroke does
 # not query a large database.
@@ -34,20 +38,22 @@ _WIDEST_DATE = "2026-12-28T23:59"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, *, ops: OpRunner, parent: QWidget | None = None) -> None:
+    """The events list. It owns the database session: closing it closes both connections."""
+
+    def __init__(self, reader: Store, *, ops: OpRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.reader = reader
         self.ops = ops
         # Counts come back from a worker; only the newest request may update the bar.
         self._count_request = 0
-        self.setWindowTitle(_("ceapp — {name}").format(name=Path(store.path).name))
+        self.setWindowTitle(_("ceapp — {name}").format(name=Path(reader.path).name))
 
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText(_("Search events"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setAccessibleName(_("Search events"))
 
-        self.model = EventsModel(store, parent=self)
+        self.model = EventsModel(reader, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -94,6 +100,7 @@ class MainWindow(QMainWindow):
         clear.setContext(Qt.ShortcutContext.WidgetShortcut)
         clear.activated.connect(self.search_box.clear)
 
+        self.ops.subscribe(self._apply_changes)
         self._show_results()
         self.search_box.setFocus()
 
@@ -117,6 +124,17 @@ class MainWindow(QMainWindow):
         self.model.refresh()
         self._show_results()
 
+    def close_database(self) -> None:
+        """Wait for background work, then close the reader and the writer; once only."""
+        self._search_timer.stop()
+        self.ops.unsubscribe(self._apply_changes)
+        self.ops.close(reader=self.reader)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.close_database()
+
     def show_about(self) -> None:
         QMessageBox.about(
             self,
@@ -129,6 +147,10 @@ class MainWindow(QMainWindow):
         )
 
     # -- building and updating ------------------------------------------------
+
+    def _apply_changes(self, changes: OpChanges) -> None:
+        if changes.touches(*SHOWN_TABLES):
+            self.refresh()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
@@ -204,7 +226,6 @@ class MainWindow(QMainWindow):
         request = self._count_request
         search = self.model.search
         self.count_label.setText(_("Counting events…"))
-        store = self.store
 
         def shown(count: int) -> None:
             if request == self._count_request:
@@ -218,8 +239,9 @@ class MainWindow(QMainWindow):
             if request == self._count_request:
                 self.count_label.setText(_("Could not count events: {error}").format(error=error))
 
+        # Counting a large table takes a while: on the worker, so typing stays quick.
         self.ops.run(
-            lambda: events.count_events(store, search=search),
+            lambda store: events.count_events(store, search=search),
             on_success=shown,
             on_failure=failed,
         )
