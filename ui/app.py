@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ceapp import __version__
 from ceapp.errors import CeappError, PassphraseError, StoreError
+from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _, current_language, is_rtl
 from ceapp.store import open_store, read_passphrase_file, resolve_db_path
 from ui.fonts import use_app_font
@@ -22,9 +23,7 @@ from ui.operations import OpRunner
 from ui.passphrase import open_with_prompt
 from ui.window_state import restore_geometry, save_geometry
 
-EXIT_OK = 0
-EXIT_BAD_INPUT = 2
-EXIT_STORE = 3
+EXIT_OK, EXIT_BAD_INPUT, EXIT_STORE = ExitCode.OK, ExitCode.BAD_INPUT, ExitCode.STORE
 SCREENSHOT_SIZE = (1280, 800)
 
 
