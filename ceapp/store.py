@@ -188,6 +188,7 @@ class Store:
         self._changed_in_transaction: set[str] = set()
         self._before_commit: dict = {}
         self._checkpoint_wanted = False
+        self._closed = False
         # Anonymous rows written in the open transaction, by table and group,
         # for ceapp.anonymity to settle before it commits.
         self.anonymous_rows: dict[str, dict] = {}
@@ -396,9 +397,13 @@ class Store:
         return target
 
     def close(self) -> None:
+        """Close the connection; closing twice does nothing."""
+        if self._closed:
+            return
         if self._checkpoint_wanted:
             self.checkpoint()
         self.conn.close()
+        self._closed = True
 
     def __enter__(self) -> Store:
         return self
