@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass
@@ -68,6 +69,8 @@ class World:
     encrypted: Path
     plain_fingerprint: str
     encrypted_fingerprint: str
+    # Copies of `plain` made awkward: {kind: path}.
+    awkward: dict[str, Path]
     event_ids: tuple[str, ...]
     issue_ids: tuple[str, ...]
     area_ids: tuple[str, ...]
@@ -116,6 +119,7 @@ def world(tmp_path_factory) -> World:
     # Closing the last connection folded the WAL in: the main file is all there is.
     assert not Path(f"{plain}-wal").exists() and not Path(f"{encrypted}-wal").exists()
     return World(
+        awkward=_awkward_copies(plain, folder),
         folder=folder,
         plain=plain,
         encrypted=encrypted,
@@ -131,6 +135,29 @@ def world(tmp_path_factory) -> World:
         ),
         partners=tuple(row["name"] for row in listing["partners"]),
     )
+
+
+def _awkward_copies(plain: Path, folder: Path) -> dict[str, Path]:
+    """Files a person may point ceapp at: from a newer ceapp, another program, damaged."""
+    copies = {}
+    changes = {
+        "too-new": "PRAGMA user_version = 999",
+        "negative-version": "PRAGMA user_version = -1",
+        "junk-clock": "UPDATE meta SET value = 'not a clock' WHERE key = 'clock'",
+    }
+    for kind, sql in changes.items():
+        copies[kind] = folder / f"{kind}.db"
+        shutil.copy(plain, copies[kind])
+        conn = sqlite3.connect(copies[kind], isolation_level=None)
+        conn.execute(sql)
+        conn.close()
+    data = bytearray(plain.read_bytes())
+    # The schema still reads, so the file opens; the records do not.
+    half = len(data) // 2 // 4096 * 4096
+    data[half:] = bytes(index % 251 for index in range(len(data) - half))
+    copies["damaged"] = folder / "damaged.db"
+    copies["damaged"].write_bytes(bytes(data))
+    return copies
 
 
 # -- the parser, walked --------------------------------------------------------
@@ -338,6 +365,11 @@ DB_KINDS = [
     "empty-file",
     "blank",
     "hostile",
+    "device",
+    "too-new",
+    "negative-version",
+    "junk-clock",
+    "damaged",
 ]
 PASSPHRASE_KINDS = [
     *["none"] * 6,
@@ -347,6 +379,9 @@ PASSPHRASE_KINDS = [
     "folder",
     "blank",
     "hostile",
+    "nul",
+    "not-utf-8",
+    "endless",
 ]
 
 
@@ -384,6 +419,9 @@ def _case(draw, world: World, folder: Path) -> Case:
     elif db_kind.startswith("encrypted"):
         db = folder / "case.db"
         shutil.copy(world.encrypted, db)
+    elif db_kind in world.awkward:
+        db = folder / "case.db"
+        shutil.copy(world.awkward[db_kind], db)
     paths = {
         "plain": db,
         "encrypted": db,
@@ -394,6 +432,8 @@ def _case(draw, world: World, folder: Path) -> Case:
         "not-a-database": folder / "notes.txt",
         "empty-file": folder / "empty.db",
         "blank": "",
+        "device": os.devnull,
+        **dict.fromkeys(world.awkward, db),
     }
     (folder / "notes.txt").write_text("shopping: milk, eggs\n" * 100)
     (folder / "empty.db").write_bytes(b"")
@@ -406,12 +446,17 @@ def _case(draw, world: World, folder: Path) -> Case:
     passfile = folder / "passphrase"
     passfile.write_text(PASSPHRASE + "\n")
     (folder / "empty-passphrase").write_bytes(b"")
+    (folder / "nul-passphrase").write_bytes(b"river\x00otter\n")
+    (folder / "latin-1-passphrase").write_bytes("café\n".encode("latin-1"))
     passphrases = {
         "right": passfile,
         "missing-file": folder / "nowhere" / "passphrase",
         "empty-file": folder / "empty-passphrase",
         "folder": folder,
         "blank": "",
+        "nul": folder / "nul-passphrase",
+        "not-utf-8": folder / "latin-1-passphrase",
+        "endless": "/dev/zero",
     }
     if pass_kind == "hostile":
         argv += ["--passphrase-file", _safe_name(draw(HOSTILE | TEXT))]
