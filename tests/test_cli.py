@@ -758,3 +758,35 @@ def test_exit_codes_are_shared_and_documented():
     paragraph = readme[readme.index("Exit codes") :].split("\n\n")[0]
     for number in ("0", "1", "2", "3", "4"):
         assert f"{number} " in paragraph
+
+
+@pytest.mark.parametrize(
+    ("redirect", "code", "stderr"),
+    [
+        (">&-", ExitCode.OK, ""),  # stdout closed: like print(), say nothing
+        ("> /dev/full", ExitCode.STORE, "No space left on device"),
+    ],
+)
+def test_output_nowhere_to_go_gives_one_line_or_nothing(demo_db, redirect, code, stderr):
+    command = f"{shlex.quote(sys.executable)} -m ceapp --db {shlex.quote(str(demo_db))}"
+    result = subprocess.run(
+        ["bash", "-c", f"{command} events list --json {redirect}"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == code
+    assert stderr in result.stderr and result.stderr.count("\n") == (1 if stderr else 0)
+
+
+def test_a_refusal_with_stderr_closed_keeps_stdout_clean(demo_db):
+    command = f"{shlex.quote(sys.executable)} -m ceapp --db {shlex.quote(str(demo_db))}"
+    result = subprocess.run(
+        ["bash", "-c", f"{command} events lst 2>&-"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (ExitCode.BAD_INPUT, "")

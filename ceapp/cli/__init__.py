@@ -308,7 +308,8 @@ def _run_and_report(argv: list[str]) -> int:
     try:
         code = _run(argv)
         # Flush here, so a closed pipe or a full disk is met in this try.
-        sys.stdout.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()
         return code
     except UsageError as error:
         return _fail(str(error), ExitCode.BAD_INPUT, argv=argv)
@@ -503,7 +504,9 @@ def _tidy(message: str, argv: list[str]) -> str:
 
 
 def _fail(message: str, code: int, *, argv: list[str]) -> int:
-    # If stderr is closed too, the exit code still tells.
-    with contextlib.suppress(OSError):
-        print(_tidy(message, argv=argv), file=sys.stderr)
+    # With stderr closed (None, or a broken pipe) the exit code alone tells;
+    # print(file=None) would write the message into stdout instead.
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError):
+            print(_tidy(message, argv), file=sys.stderr)
     return code

@@ -26,6 +26,9 @@ WRITE_CHUNK = 1 << 20
 def write(text: str) -> None:
     """Write `text` to stdout in large pieces and flush it."""
     out = sys.stdout
+    if out is None:
+        # Started with stdout closed (`ceapp ... >&-`): like print(), say nothing.
+        return
     for start in range(0, len(text), WRITE_CHUNK):
         out.write(text[start : start + WRITE_CHUNK])
     out.flush()
