@@ -790,3 +790,8 @@ def test_a_refusal_with_stderr_closed_keeps_stdout_clean(demo_db):
         check=False,
     )
     assert (result.returncode, result.stdout) == (ExitCode.BAD_INPUT, "")
+
+
+def test_init_shows_an_odd_file_name_escaped(tmp_path, capsys):
+    code, out, _err = run(capsys, "--db", str(tmp_path / "a\x1b[2Jb.db"), "init")
+    assert code == 0 and "a\\x1b[2Jb.db" in out and "\x1b" not in out

@@ -13,16 +13,18 @@ from ceapp.fingerprint import fingerprint
 from ceapp.i18n import _, ngettext
 from ceapp.integrity import check
 from ceapp.store import Store
+from ceapp.validation import escape
 
 
 def init(store: Store, args: argparse.Namespace) -> int:
+    # The path is as typed: it may hold characters that would drive the terminal.
     print(
         _("Database ready: {path} (schema {version}, installation {node})").format(
-            path=store.path, version=store.schema_version, node=store.node
+            path=escape(store.path), version=store.schema_version, node=store.node
         )
     )
     if store.backup_path:
-        print(_("A copy was saved before upgrading: {path}").format(path=store.backup_path))
+        print(_("A copy was saved before upgrading: {path}").format(path=escape(store.backup_path)))
     return ExitCode.OK
 
 
