@@ -6,7 +6,7 @@ what, when and who, written in the same transaction as the status itself.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ceapp import changes, validation
 from ceapp.errors import ValidationError
@@ -20,6 +20,25 @@ STATUSES_NEEDING_RESPONSE = frozenset({"answered"})
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _after_last_change(store: Store, issue_id: str) -> str:
+    """Now, or a millisecond after the issue's last change if that is not earlier.
+
+    Two changes within one millisecond (or after the clock was put back) must
+    still list in the order they were made.
+    """
+    now = _now()
+    last = store.scalar(
+        "SELECT max(changed_at) FROM issue_status_history WHERE issue_id = ?", (issue_id,)
+    )
+    if last is None or now > last:
+        return now
+    try:
+        later = datetime.fromisoformat(last) + timedelta(milliseconds=1)
+    except ValueError:
+        return now
+    return later.isoformat(timespec="milliseconds")
 
 
 def add_issue(
@@ -79,7 +98,7 @@ def _record_status(store: Store, issue_id: str, status: str, *, by: str, at, not
         {
             "issue_id": issue_id,
             "status": status,
-            "changed_at": at or _now(),
+            "changed_at": at or _after_last_change(store, issue_id),
             "changed_by": by,
             "note": note,
         },

@@ -698,3 +698,16 @@ def test_register_and_feedback_listings_show_what_was_recorded(store, world):
         )
     received = feedback.list_feedback(store, world["event"])
     assert [row["answers"] for row in received] == [{"comments": "Sooner"}, {"comments": "Later"}]
+
+
+def test_status_changes_in_one_millisecond_list_in_the_order_made(store, monkeypatch):
+    monkeypatch.setattr(issues, "_now", lambda: "2026-03-14T18:30:00.000+00:00")
+    issue = issues.add_issue(store, title="Bins", theme="environment", recorded_by="Sam")
+    for status in ("referred", "in_progress", "closed"):
+        issues.update_issue(store, issue, changed_by="Sam", status=status)
+    assert [row["status"] for row in issues.history(store, issue)] == [
+        "open",
+        "referred",
+        "in_progress",
+        "closed",
+    ]
