@@ -423,6 +423,32 @@ def test_cli_never_loads_qt(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["gui", "--bogus", "\x1b[31mred"],
+        ["--db", "", "gui"],
+        ["--db", "x.db", "gui", "--screenshot"],
+        ["--db", "caf\udce9.db"],
+    ],
+)
+def test_window_arguments_are_refused_in_one_clean_line_without_loading_qt(tmp_path, argv):
+    script = (
+        "import sys; from ui.launcher import main; code = main(sys.argv[1:]);"
+        "assert 'PySide6' not in sys.modules, 'Qt was loaded'; sys.exit(code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        errors="surrogateescape",
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    _one_clean_line(result.stderr)
+
+
 # -- no traceback, whatever is typed ------------------------------------------------
 
 

@@ -7,7 +7,6 @@ starts fast and works on machines without a display. With no command, or
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 # Global options that take a value, so their value is not mistaken for a command.
@@ -34,28 +33,26 @@ def wants_window(argv: list[str]) -> bool:
     return command == "gui"
 
 
-def _window_arguments(argv: list[str]) -> argparse.Namespace:
-    from ceapp.i18n import _
-
-    parser = argparse.ArgumentParser(prog="ceapp", description=_("Open the ceapp window."))
-    parser.add_argument("--db")
-    parser.add_argument("--passphrase-file")
-    parser.add_argument("command", nargs="?", choices=["gui"])
-    parser.add_argument("--screenshot", help=_("save the window as a PNG and exit"))
-    return parser.parse_args(argv)
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not wants_window(argv):
-        from ceapp.cli import main as cli_main
+    # Both paths check arguments in ceapp.cli, which never loads Qt, so a bad
+    # argument gets the same one-line message whether or not a window follows.
+    from ceapp.cli import main as cli_main
+    from ceapp.cli import window_arguments
 
+    if not wants_window(argv):
         return cli_main(argv)
-    args = _window_arguments(argv)
+    args = window_arguments(argv)
+    if isinstance(args, int):
+        return args
     # Imported here, not at the top: the CLI path must never load Qt.
     from ui.app import run
 
-    return run(db=args.db, passphrase_file=args.passphrase_file, screenshot=args.screenshot)
+    return run(
+        db=args.db,
+        passphrase_file=args.passphrase_file,
+        screenshot=getattr(args, "screenshot", None),
+    )
 
 
 def gui_main() -> int:

@@ -359,7 +359,8 @@ def _run_and_report(argv: list[str]) -> int:
         )
 
 
-def _run(argv: list[str]) -> int:
+def _parse(argv: list[str]) -> argparse.Namespace | int:
+    """The parsed arguments, checked; or the exit code when --help or --version answered."""
     parser = build_parser()
     _refuse_undecodable(argv, parser)
     try:
@@ -367,11 +368,6 @@ def _run(argv: list[str]) -> int:
     except SystemExit as done:
         # --help and --version print, then ask to exit.
         return ExitCode.OK if done.code in (None, 0) else int(done.code)
-    if args.command is None:
-        parser.print_help()
-        return ExitCode.OK
-    if args.command == "gui":
-        raise UsageError(_("The window is started by the installed `ceapp` command."))
     for option, path in (("--db", args.db), ("--passphrase-file", args.passphrase_file)):
         # An empty --db would otherwise quietly mean the default database.
         if path == "":
@@ -391,6 +387,31 @@ def _run(argv: list[str]) -> int:
         raise UsageError(
             _("{setting} is not valid text (it is not UTF-8); set it again.").format(setting=ENV_DB)
         )
+    return args
+
+
+def window_arguments(argv: list[str]) -> argparse.Namespace | int:
+    """Check the arguments of `ceapp [--db F] [--passphrase-file F] [gui [--screenshot F]]`.
+
+    For the launcher in ui/, which opens the window: it gets the parsed
+    arguments, or an exit code after a one-line message on stderr, exactly as
+    the commands report bad arguments.
+    """
+    try:
+        return _parse(argv)
+    except UsageError as error:
+        return _fail(str(error), ExitCode.BAD_INPUT, argv=argv)
+
+
+def _run(argv: list[str]) -> int:
+    args = _parse(argv)
+    if isinstance(args, int):
+        return args
+    if args.command is None:
+        build_parser().print_help()
+        return ExitCode.OK
+    if args.command == "gui":
+        raise UsageError(_("The window is started by the installed `ceapp` command."))
     passphrase = read_passphrase_file(args.passphrase_file)
     with open_store(args.db, passphrase=passphrase) as store:
         return args.handler(store, args)
