@@ -365,27 +365,39 @@ class Store:
         if self.in_transaction:
             raise RuntimeError("save_copy cannot run inside a transaction")
         if not target.strip():
-            raise StoreError(_("The backup file name is empty; give a file name."))
+            raise ValidationError(
+                "destination", _("The backup file name is empty; give a file name.")
+            )
+        if "\x00" in target:
+            raise ValidationError(
+                "destination",
+                _("The backup file name contains a NUL character; give a plain file name."),
+            )
         if os.path.isdir(target):
-            raise StoreError(
-                _("{path} is a folder; give a file name for the backup.").format(path=target)
+            raise ValidationError(
+                "destination",
+                _("{path} is a folder; give a file name for the backup.").format(path=target),
             )
         if self.path != MEMORY and os.path.abspath(target) == os.path.abspath(self.path):
-            raise StoreError(_("The backup must be a different file from the database."))
+            raise ValidationError(
+                "destination", _("The backup must be a different file from the database.")
+            )
         if os.path.exists(target):
-            raise StoreError(
+            raise ValidationError(
+                "destination",
                 _(
                     "{path} already exists; choose a new file name so nothing is overwritten."
-                ).format(path=target)
+                ).format(path=target),
             )
         try:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
             _create_private_file(target)
         except OSError as error:
-            raise StoreError(
+            raise ValidationError(
+                "destination",
                 _("Could not create {path}: {reason}.").format(
                     path=target, reason=error.strerror or error
-                )
+                ),
             ) from error
         try:
             with database_errors(self.path):

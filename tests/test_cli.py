@@ -821,3 +821,27 @@ def test_a_refusal_with_stderr_closed_keeps_stdout_clean(demo_db):
 def test_init_shows_an_odd_file_name_escaped(tmp_path, capsys):
     code, out, _err = run(capsys, "--db", str(tmp_path / "a\x1b[2Jb.db"), "init")
     assert code == 0 and "a\\x1b[2Jb.db" in out and "\x1b" not in out
+
+
+# -- backup ---------------------------------------------------------------------------
+
+
+def test_backup_writes_a_private_copy_with_the_same_content(forum_db, capsys, tmp_path):
+    db, _event_id = forum_db
+    target = tmp_path / "copies" / "forum-backup.db"
+    code, out, err = run(capsys, "--db", db, "backup", "--out", str(target))
+    assert code == ExitCode.OK, err
+    assert str(target) in out
+    assert os.stat(target).st_mode & 0o777 == 0o600
+    assert fingerprint_of(str(target)) == fingerprint_of(db)
+
+
+@pytest.mark.parametrize("kind", ["exists", "folder", "same", "empty"])
+def test_backup_refuses_to_overwrite_anything(forum_db, capsys, tmp_path, kind):
+    db, _event_id = forum_db
+    taken = tmp_path / "taken.db"
+    taken.write_bytes(b"someone's file")
+    target = {"exists": str(taken), "folder": str(tmp_path), "same": db, "empty": ""}[kind]
+    line = _refused_and_unchanged(capsys, db, "backup", "--out", target)
+    assert "backup" in line or "exists" in line or "--out" in line
+    assert taken.read_bytes() == b"someone's file"

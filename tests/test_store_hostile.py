@@ -173,10 +173,10 @@ def test_backups_refuse_to_overwrite_and_are_private(store, tmp_path):
     make_area(store)
     existing = tmp_path / "taken.db"
     existing.write_bytes(b"keep me")
-    with pytest.raises(StoreError, match="already exists"):
+    with pytest.raises(ValidationError, match="already exists"):
         store.save_copy(existing)
     assert existing.read_bytes() == b"keep me"
-    with pytest.raises(StoreError, match="different file"):
+    with pytest.raises(ValidationError, match="different file"):
         store.save_copy(store.path)
     copy = store.save_copy(tmp_path / "sub" / "copy.db")
     assert os.stat(copy).st_mode & 0o777 == 0o600

@@ -157,6 +157,12 @@ def build_parser() -> Parser:
     command = commands.add_parser("fingerprint", help=_("hash of the logical content"))
     command.set_defaults(handler=database.show_fingerprint)
 
+    command = commands.add_parser(
+        "backup", help=_("save a compact copy of the database to a new file")
+    )
+    command.add_argument("--out", required=True, help=_("the new file; it must not exist yet"))
+    command.set_defaults(handler=database.save_backup)
+
     command = commands.add_parser("check", help=_("check the file and its change log"))
     _json_option(command)
     command.set_defaults(handler=database.run_check)

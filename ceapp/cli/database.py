@@ -80,6 +80,12 @@ def show_fingerprint(store: Store, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def save_backup(store: Store, args: argparse.Namespace) -> int:
+    path = store.save_copy(args.out)
+    print(_("Backup saved: {path}").format(path=escape(path)))
+    return ExitCode.OK
+
+
 def run_check(store: Store, args: argparse.Namespace) -> int:
     problems = check(store)
     if args.json:
