@@ -8,6 +8,7 @@ from ceapp import changes, validation
 from ceapp.errors import ValidationError
 from ceapp.i18n import _, ngettext
 from ceapp.lookup import LIKE_ESCAPE, contains_pattern
+from ceapp.schema import spec_for
 from ceapp.store import Store
 from ceapp.vocab import ACCESSIBILITY, METHODS, SPECTRUM
 
@@ -15,20 +16,9 @@ from ceapp.vocab import ACCESSIBILITY, METHODS, SPECTRUM
 # exemption is recorded.
 MINIMUM_CONSULTATION_DAYS = 12 * 7
 
-EVENT_DEFAULTS = {
-    "partner_id": None,
-    "area_id": None,
-    "venue": None,
-    "ends_at": None,
-    "audience": None,
-    "women_only": False,
-    "accessibility": [],
-    "languages": [],
-    "consultation_opens": None,
-    "consultation_closes": None,
-    "exemption_reason": None,
-    "outcomes": None,
-}
+# The event's fields are the columns schema.py lists for the table; every
+# optional one may be left out (clean_event gives it its empty value).
+EVENT_FIELDS = spec_for("events").columns
 
 
 def clean_event(store: Store, fields: dict) -> dict:
@@ -123,24 +113,27 @@ def _check_consultation_window(event: dict) -> None:
         )
 
 
+def _refuse_unknown_fields(fields: dict) -> None:
+    unknown = sorted(set(fields) - set(EVENT_FIELDS))
+    if unknown:
+        raise ValidationError(
+            unknown[0], _("Events have no field called {name}.").format(name=unknown[0])
+        )
+
+
 def add_event(store: Store, **fields) -> str:
     """Record an event; returns its id."""
+    _refuse_unknown_fields(fields)
     with store.transaction():
-        event = clean_event(store, {**EVENT_DEFAULTS, **fields})
-        return changes.create(store, "events", event)
+        return changes.create(store, "events", clean_event(store, fields))
 
 
 def edit_event(store: Store, event_id: str, **fields) -> dict:
     """Change some fields of an event; returns the fields that changed."""
     with store.transaction():
+        _refuse_unknown_fields(fields)
         current = changes.read(store, "events", event_id)
         current.pop("id")
-        unknown = set(fields) - set(current)
-        if unknown:
-            raise ValidationError(
-                sorted(unknown)[0],
-                _("Events have no field called {name}.").format(name=sorted(unknown)[0]),
-            )
         event = clean_event(store, {**current, **fields})
         return changes.update(store, "events", event_id, event)
 

@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from ceapp import demo
+from ceapp import demo, events
+from ceapp.cli import build_parser
 from ceapp.schema import TABLES
 from ceapp.store import open_store
 
@@ -80,3 +81,16 @@ def test_columns_not_described_as_json_hold_no_lists_or_mappings(filled, table):
             f" AND json_type({column}) IN ('array', 'object')"
         )
         assert looks_like_json == 0, column
+
+
+def test_event_fields_and_cli_options_come_from_the_schema():
+    """One definition: the event columns, and an events option (or a lookup) for each."""
+    assert events.EVENT_FIELDS == TABLES["events"].columns
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    actions = next(a for a in commands["events"]._actions if a.dest == "action").choices
+    for name in ("add", "edit"):
+        dests = {action.dest for action in actions[name]._actions}
+        looked_up = {"area_id": "area", "partner_id": "partner"}
+        for column in TABLES["events"].columns:
+            assert looked_up.get(column, column) in dests, (name, column)

@@ -66,12 +66,16 @@ def _json_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _event_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by `events add` and `events edit`; absent ones stay unset."""
+    """Options shared by `events add` and `events edit`; absent ones stay unset.
+
+    Each option's dest is the event field it sets (schema.py's columns), but
+    --area and --partner, which take a name and are looked up.
+    """
     hide = argparse.SUPPRESS
     option = parser.add_argument
     option("--title", default=hide, help=_("what the event is called"))
-    option("--starts", default=hide, help=_("start, e.g. 2026-03-14 18:30"))
-    option("--ends", default=hide, help=_("end, e.g. 2026-03-14 20:00"))
+    option("--starts", dest="starts_at", default=hide, help=_("start, e.g. 2026-03-14 18:30"))
+    option("--ends", dest="ends_at", default=hide, help=_("end, e.g. 2026-03-14 20:00"))
     option("--venue", default=hide, help=_("where it is held"))
     option("--area", default=hide, help=_("ward name, 'Ward, Borough' or area id"))
     option("--partner", default=hide, help=_("lead partner's name or id"))

@@ -13,28 +13,12 @@ from ceapp.lookup import resolve_area, resolve_id, resolve_partner
 from ceapp.store import Store
 from ceapp.vocab import ISSUE_STATUSES, ISSUE_THEMES, METHODS, SPECTRUM
 
-# CLI option name -> event field; options left out are left unchanged by edit.
-EVENT_OPTIONS = {
-    "title": "title",
-    "starts": "starts_at",
-    "ends": "ends_at",
-    "venue": "venue",
-    "spectrum": "spectrum",
-    "method": "method",
-    "audience": "audience",
-    "women_only": "women_only",
-    "accessibility": "accessibility",
-    "languages": "languages",
-    "consultation_opens": "consultation_opens",
-    "consultation_closes": "consultation_closes",
-    "exemption_reason": "exemption_reason",
-    "outcomes": "outcomes",
-}
-
 
 def _event_fields(store: Store, args: argparse.Namespace) -> dict:
+    """The event fields given as options (their dest is the field's name); --area and
+    --partner are looked up by name. Options left out stay unchanged by edit."""
     given = vars(args)
-    fields = {field: given[option] for option, field in EVENT_OPTIONS.items() if option in given}
+    fields = {field: given[field] for field in events.EVENT_FIELDS if field in given}
     if "area" in given:
         fields["area_id"] = resolve_area(store, given["area"])
     if "partner" in given:
