@@ -85,7 +85,7 @@ def test_columns_not_described_as_json_hold_no_lists_or_mappings(filled, table):
 
 def test_event_fields_and_cli_options_come_from_the_schema():
     """One definition: the event columns, and an events option (or a lookup) for each."""
-    assert events.EVENT_FIELDS == TABLES["events"].columns
+    assert TABLES["events"].columns == events.EVENT_FIELDS
     parser = build_parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices
     actions = next(a for a in commands["events"]._actions if a.dest == "action").choices
