@@ -23,149 +23,27 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import platformdirs
-
 from ceapp import migrations
 from ceapp.clock import HybridClock, format_stamp, parse_stamp
 from ceapp.errors import PassphraseError, SchemaTooNewError, StoreError, ValidationError
 from ceapp.i18n import _
+from ceapp.sqlite_errors import database_errors
+from ceapp.store_files import (
+    MEMORY,
+    create_private_file,
+    looks_encrypted,
+    resolve_db_path,
+)
 
-ENV_DB = "CEAPP_DB"
-MEMORY = ":memory:"
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
-MAX_PASSPHRASE_BYTES = 1024
 CHECKPOINT_ATTEMPTS = 20
 # A stored clock further ahead of this computer's than this is damage, not
 # drift: ten years.
 ABSURD_CLOCK_MS = 10 * 365 * 24 * 60 * 60 * 1000
-# Owner read and write only: the file holds personal and special category data.
-PRIVATE_FILE_MODE = 0o600
-
-
-def default_db_path() -> Path:
-    """The per-user database file in the platform's user-data folder."""
-    return platformdirs.user_data_path("ceapp", appauthor=False) / "ceapp.db"
-
-
-def resolve_db_path(path: str | os.PathLike | None = None, environ=None) -> str:
-    """--db if given, else $CEAPP_DB, else the platform user-data folder.
-
-    An empty path given on purpose is refused: silently opening the default
-    database instead would write somewhere the person did not ask for.
-    """
-    environ = os.environ if environ is None else environ
-    if path is not None:
-        if not str(path).strip():
-            raise StoreError(
-                _("The database file name is empty; give a file name, or leave the option out.")
-            )
-        return str(path)
-    if environ.get(ENV_DB):
-        return environ[ENV_DB]
-    return str(default_db_path())
-
-
-def looks_encrypted(path: str) -> bool:
-    """True when the file exists, has content and is not plain SQLite."""
-    try:
-        with open(path, "rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
-        return False
-    return bool(header) and header != SQLITE_HEADER
-
-
-def read_passphrase_file(path: str | None) -> str | None:
-    """The passphrase on the first line of `path` (None when no file is given)."""
-    if not path:
-        return None
-    try:
-        with open(path, "rb") as handle:
-            # A passphrase is a line, not a file: never read more than this.
-            raw = handle.readline(MAX_PASSPHRASE_BYTES + 1)
-    except OSError as error:
-        raise ValidationError(
-            "passphrase_file",
-            _("Cannot read the passphrase file {path}: {reason}.").format(
-                path=path, reason=error.strerror or error
-            ),
-        ) from None
-    if len(raw) > MAX_PASSPHRASE_BYTES:
-        raise ValidationError(
-            "passphrase_file",
-            _(
-                "The first line of the passphrase file {path} is too long for a passphrase; "
-                "put only the passphrase on it."
-            ).format(path=path),
-        )
-    try:
-        passphrase = raw.decode("utf-8").rstrip("\r\n")
-    except UnicodeDecodeError:
-        raise ValidationError(
-            "passphrase_file",
-            _("The passphrase file {path} is not UTF-8 text; save it as plain UTF-8 text.").format(
-                path=path
-            ),
-        ) from None
-    if "\x00" in passphrase:
-        raise ValidationError(
-            "passphrase_file",
-            _(
-                "The passphrase file {path} contains a NUL byte; it must hold the "
-                "passphrase as plain text."
-            ).format(path=path),
-        )
-    if not passphrase:
-        raise ValidationError(
-            "passphrase_file",
-            _("The passphrase file {path} is empty; put the passphrase on its first line.").format(
-                path=path
-            ),
-        )
-    return passphrase
 
 
 def _absurd_stamp_floor() -> str:
     return format_stamp(time.time_ns() // 1_000_000 + ABSURD_CLOCK_MS, 0, "")
-
-
-def _is_sqlite_error(error: BaseException) -> bool:
-    # sqlcipher3 has its own error classes, not subclasses of sqlite3's.
-    return isinstance(error, sqlite3.Error) or type(error).__module__.startswith("sqlcipher3")
-
-
-@contextmanager
-def database_errors(path: str) -> Iterator[None]:
-    """Turn SQLite's busy and damaged-file errors into StoreErrors a person can act on."""
-    try:
-        yield
-    except Exception as error:
-        if not _is_sqlite_error(error):
-            raise
-        text = str(error).lower()
-        if "locked" in text or "busy" in text:
-            raise StoreError(
-                _(
-                    "The database {path} is busy: another program (perhaps another ceapp "
-                    "window) is writing to it. Wait for it to finish or close it, then try again."
-                ).format(path=path)
-            ) from error
-        if "malformed" in text or "not a database" in text or "corrupt" in text:
-            raise StoreError(
-                _(
-                    "The database file {path} is damaged. Run `ceapp check` to see what is "
-                    "wrong, and restore it from a backup copy."
-                ).format(path=path)
-            ) from error
-        if "disk is full" in text or "disk i/o" in text or "readonly" in text:
-            raise StoreError(
-                _(
-                    "Could not write to {path}: {reason}. Free some disk space or check you "
-                    "may write there, then try again; nothing was half-saved."
-                ).format(path=path, reason=error)
-            ) from error
-        raise
 
 
 class Store:
@@ -391,7 +269,7 @@ class Store:
             )
         try:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
-            _create_private_file(target)
+            create_private_file(target)
         except OSError as error:
             raise ValidationError(
                 "destination",
@@ -450,20 +328,6 @@ def _connect(path: str, passphrase: str | None, *, read_only: bool = False) -> s
     return conn
 
 
-def _create_private_file(path: str) -> None:
-    """Create an empty file readable by its owner only, before SQLite opens it.
-
-    SQLite gives the -wal and -shm files the same permissions as the database.
-    """
-    try:
-        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE_MODE)
-    except FileExistsError:
-        # Empty and already there (or another process just made it): ours to fill.
-        os.chmod(path, PRIVATE_FILE_MODE)
-        return
-    os.close(handle)
-
-
 def _probe(conn: sqlite3.Connection, path: str, passphrase: str | None) -> None:
     """Read the schema once so a wrong key or a foreign file fails here, cleanly."""
     try:
@@ -495,7 +359,7 @@ def _backup_before_migrating(conn: sqlite3.Connection, path: str, version: int) 
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     backup = f"{path}.v{version}-{stamp}.bak"
-    _create_private_file(backup)
+    create_private_file(backup)
     shutil.copyfile(path, backup)
     return backup
 
@@ -580,7 +444,7 @@ def open_store(
         if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             if not existed:
-                _create_private_file(path)
+                create_private_file(path)
         conn = _connect(path, passphrase)
     except (OSError, sqlite3.Error) as error:
         raise StoreError(

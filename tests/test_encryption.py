@@ -12,7 +12,8 @@ from ceapp import events, integrity, migrations
 from ceapp.errors import PassphraseError
 from ceapp.fingerprint import fingerprint
 from ceapp.migrations import Migration
-from ceapp.store import SQLITE_HEADER, looks_encrypted, open_store
+from ceapp.store import open_store
+from ceapp.store_files import SQLITE_HEADER, looks_encrypted
 
 PASSPHRASE = "correct horse battery staple"
 # Distinctive enough that finding it in the file can only mean plaintext leaked.

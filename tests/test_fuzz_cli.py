@@ -35,7 +35,8 @@ from hypothesis import strategies as st
 
 from ceapp import cli
 from ceapp.fingerprint import fingerprint
-from ceapp.store import ENV_DB, open_store
+from ceapp.store import open_store
+from ceapp.store_files import ENV_DB
 from ceapp.vocab import (
     ACCESSIBILITY,
     ATTENDANCE_ROLES,

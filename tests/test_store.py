@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from factories import make_area, make_event, row_counts
 
-from ceapp import changes, events, integrity, migrations
-from ceapp import store as store_module
+from ceapp import changes, events, integrity, migrations, store_files
 from ceapp.errors import SchemaTooNewError, StoreError
 from ceapp.fingerprint import fingerprint
 from ceapp.migrations import Migration
-from ceapp.store import ENV_DB, open_store, resolve_db_path
+from ceapp.store import open_store
+from ceapp.store_files import ENV_DB, resolve_db_path
 
 # The version a test migration added after the real ones gets.
 NEXT = migrations.latest_version() + 1
@@ -59,13 +59,13 @@ def test_environment_beats_platform_default(tmp_path):
 
 def test_platform_default_when_nothing_given(tmp_path, monkeypatch):
     # An empty CEAPP_DB counts as unset, as an empty shell variable would.
-    monkeypatch.setattr(store_module, "default_db_path", lambda: tmp_path / "data" / "ceapp.db")
+    monkeypatch.setattr(store_files, "default_db_path", lambda: tmp_path / "data" / "ceapp.db")
     assert resolve_db_path(None, environ={ENV_DB: ""}) == str(tmp_path / "data" / "ceapp.db")
 
 
 def test_default_path_is_in_user_data_folder():
     # platformdirs picks the folder per platform; ours is always called ceapp.
-    path = store_module.default_db_path()
+    path = store_files.default_db_path()
     assert path.name == "ceapp.db"
     assert path.parent.name == "ceapp"
 

@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 from factories import make_area, make_event
 
-from ceapp import integrity, migrations
+from ceapp import integrity, migrations, store_files
 from ceapp import store as store_module
 from ceapp.errors import StoreError, ValidationError
-from ceapp.store import open_store, read_passphrase_file
+from ceapp.store import open_store
+from ceapp.store_files import read_passphrase_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,7 +54,7 @@ def test_another_programs_file_is_refused_unchanged_whatever_its_user_version(
 
 
 def test_empty_db_path_is_refused_not_replaced_by_the_default(tmp_path, monkeypatch):
-    monkeypatch.setattr(store_module, "default_db_path", lambda: tmp_path / "default.db")
+    monkeypatch.setattr(store_files, "default_db_path", lambda: tmp_path / "default.db")
     with pytest.raises(StoreError, match="empty"):
         open_store("")
     assert not (tmp_path / "default.db").exists()

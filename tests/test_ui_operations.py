@@ -15,7 +15,8 @@ from factories import event_fields, make_event
 
 from ceapp import events, groups
 from ceapp.errors import NotFoundError, ValidationError
-from ceapp.store import MEMORY, open_store
+from ceapp.store import open_store
+from ceapp.store_files import MEMORY
 from ui.operations import OpChanges, OpRunner
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"

@@ -16,7 +16,8 @@ from ceapp import __version__
 from ceapp.errors import CeappError, PassphraseError, StoreError
 from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _, current_language, is_rtl
-from ceapp.store import open_store, read_passphrase_file, resolve_db_path
+from ceapp.store import open_store
+from ceapp.store_files import read_passphrase_file, resolve_db_path
 from ui.fonts import use_app_font
 from ui.main_window import MainWindow
 from ui.operations import OpRunner

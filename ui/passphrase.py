@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from ceapp.errors import PassphraseError
 from ceapp.i18n import _
-from ceapp.store import Store, looks_encrypted, open_store
+from ceapp.store import Store, open_store
+from ceapp.store_files import looks_encrypted
 
 
 def ask_passphrase(path: str, *, problem: str | None, parent: QWidget | None = None) -> str | None:

@@ -21,7 +21,8 @@ from ceapp.cli import database, records, values
 from ceapp.errors import CeappError, NotFoundError, PassphraseError, StoreError, ValidationError
 from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _
-from ceapp.store import ENV_DB, open_store, read_passphrase_file
+from ceapp.store import open_store
+from ceapp.store_files import ENV_DB, read_passphrase_file
 from ceapp.validation import escape, excerpt
 from ceapp.vocab import (
     ACCESSIBILITY,
