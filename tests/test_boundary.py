@@ -1,4 +1,4 @@
-"""The domain/UI boundary (DESIGN.md section 3): nothing under ceapp imports Qt or ui.
+"""The domain/UI boundary (docs/architecture.md, "Layers"): nothing under ceapp imports Qt or ui.
 
 Ruff's banned-api rule catches `import PySide6` at the top of a file; these
 tests also catch imports inside functions, `import ui...`, shiboken6, and
