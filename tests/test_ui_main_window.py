@@ -43,12 +43,14 @@ def open_window(qtbot):
 
 
 def shown(window, row: int, key: str) -> str:
-    model = window.table.model()
+    model = window.events_page.table.model()
     return model.data(model.index(row, COLUMN_KEYS.index(key)))
 
 
 def shown_titles(window) -> list[str]:
-    return [shown(window, row, "title") for row in range(window.table.model().rowCount())]
+    return [
+        shown(window, row, "title") for row in range(window.events_page.table.model().rowCount())
+    ]
 
 
 @pytest.fixture
@@ -87,16 +89,16 @@ def three_events(store):
 
 
 def type_search(qtbot, window, text: str) -> None:
-    window.search_box.clear()
-    qtbot.keyClicks(window.search_box, text)
-    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    window.events_page.search_box.clear()
+    qtbot.keyClicks(window.events_page.search_box, text)
+    qtbot.keyClick(window.events_page.search_box, Qt.Key.Key_Return)
 
 
 def test_lists_events_newest_first_with_readable_labels(open_window, three_events):
     window = open_window(three_events)
 
     assert window.windowTitle() == "ceapp — ceapp.db"
-    assert window.stack.currentWidget() is window.table
+    assert window.events_page.stack.currentWidget() is window.events_page.table
     assert shown_titles(window) == [
         "Safer streets walkabout",
         "Spitalfields area forum",
@@ -111,12 +113,12 @@ def test_lists_events_newest_first_with_readable_labels(open_window, three_event
     assert shown(window, 1, "partner") == ""
     assert shown(window, 2, "women_only") == "Yes"
     assert shown(window, 0, "women_only") == ""
-    assert window.count_label.text() == "3 events"
+    assert window.events_page.count_label.text() == "3 events"
 
 
 def test_column_headers_are_words_not_codes(open_window, three_events):
     window = open_window(three_events)
-    model = window.table.model()
+    model = window.events_page.table.model()
     headers = [
         model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
         for column in range(model.columnCount())
@@ -135,7 +137,7 @@ def test_column_headers_are_words_not_codes(open_window, three_events):
 
 def test_one_event_is_counted_in_the_singular(open_window, store):
     make_event(store)
-    assert open_window(store).count_label.text() == "1 event"
+    assert open_window(store).events_page.count_label.text() == "1 event"
 
 
 def test_search_filters_by_title_ward_partner_and_venue(qtbot, open_window, three_events):
@@ -143,11 +145,11 @@ def test_search_filters_by_title_ward_partner_and_venue(qtbot, open_window, thre
 
     type_search(qtbot, window, "walkabout")
     assert shown_titles(window) == ["Safer streets walkabout"]
-    assert window.count_label.text() == "1 event"
+    assert window.events_page.count_label.text() == "1 event"
 
     type_search(qtbot, window, "bow east")
     assert shown_titles(window) == ["Safer streets walkabout", "Women's health focus group"]
-    assert window.count_label.text() == "2 events"
+    assert window.events_page.count_label.text() == "2 events"
 
     type_search(qtbot, window, "Metropolitan")
     assert shown_titles(window) == ["Safer streets walkabout"]
@@ -158,47 +160,47 @@ def test_search_filters_by_title_ward_partner_and_venue(qtbot, open_window, thre
 
 def test_search_applies_by_itself_after_a_pause_in_typing(qtbot, open_window, three_events):
     window = open_window(three_events)
-    qtbot.keyClicks(window.search_box, "focus")
+    qtbot.keyClicks(window.events_page.search_box, "focus")
     qtbot.waitUntil(lambda: shown_titles(window) == ["Women's health focus group"])
-    assert window.count_label.text() == "1 event"
+    assert window.events_page.count_label.text() == "1 event"
 
 
 def test_a_search_with_no_match_says_so(qtbot, open_window, three_events):
     window = open_window(three_events)
     type_search(qtbot, window, "allotments")
 
-    assert window.stack.currentWidget() is window.empty_label
-    assert window.empty_label.text() == "No events match “allotments”."
-    assert window.count_label.text() == "0 events"
+    assert window.events_page.stack.currentWidget() is window.events_page.empty_label
+    assert window.events_page.empty_label.text() == "No events match “allotments”."
+    assert window.events_page.count_label.text() == "0 events"
 
     # Escape clears the search and brings everything back.
-    qtbot.keyClick(window.search_box, Qt.Key.Key_Escape)
-    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
-    assert window.search_box.text() == ""
-    assert window.stack.currentWidget() is window.table
+    qtbot.keyClick(window.events_page.search_box, Qt.Key.Key_Escape)
+    qtbot.keyClick(window.events_page.search_box, Qt.Key.Key_Return)
+    assert window.events_page.search_box.text() == ""
+    assert window.events_page.stack.currentWidget() is window.events_page.table
     assert len(shown_titles(window)) == 3
 
 
 def test_ctrl_f_moves_the_cursor_to_the_search_box(qtbot, open_window, three_events):
     window = open_window(three_events)
-    window.table.setFocus()
-    qtbot.waitUntil(window.table.hasFocus)
+    window.events_page.table.setFocus()
+    qtbot.waitUntil(window.events_page.table.hasFocus)
 
-    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.events_page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
 
-    assert window.search_box.hasFocus()
+    assert window.events_page.search_box.hasFocus()
 
 
 def test_empty_database_shows_how_to_add_events(open_window, store):
     window = open_window(store)
 
-    assert window.stack.currentWidget() is window.empty_label
-    assert window.empty_label.isVisible()
-    assert not window.table.isVisible()
-    assert "No events yet." in window.empty_label.text()
-    assert "ceapp events add" in window.empty_label.text()
-    assert "ceapp demo" in window.empty_label.text()
-    assert window.count_label.text() == "0 events"
+    assert window.events_page.stack.currentWidget() is window.events_page.empty_label
+    assert window.events_page.empty_label.isVisible()
+    assert not window.events_page.table.isVisible()
+    assert "No events yet." in window.events_page.empty_label.text()
+    assert "ceapp events add" in window.events_page.empty_label.text()
+    assert "ceapp demo" in window.events_page.empty_label.text()
+    assert window.events_page.count_label.text() == "0 events"
 
 
 def test_rows_load_a_page_at_a_time(qtbot, open_window, store):
@@ -212,15 +214,15 @@ def test_rows_load_a_page_at_a_time(qtbot, open_window, store):
                 ends_at=None,
             )
     window = open_window(store)
-    model = window.table.model()
+    model = window.events_page.table.model()
 
     assert model.rowCount() == PAGE_SIZE
-    assert window.count_label.text() == "1,000 events"
+    assert window.events_page.count_label.text() == "1,000 events"
 
     # Going to the end of the list, as a person would, loads the next page only.
-    window.table.setFocus()
-    window.table.selectRow(0)
-    qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    window.events_page.table.setFocus()
+    window.events_page.table.selectRow(0)
+    qtbot.keyClick(window.events_page.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: model.rowCount() > PAGE_SIZE)
     assert model.rowCount() == 2 * PAGE_SIZE
 
@@ -252,10 +254,10 @@ def test_refresh_shows_events_added_since(open_window, store):
     window = open_window(store)
     make_event(store, title="Late addition")
 
-    window.refresh()
+    window.events_page.refresh()
 
     assert shown_titles(window) == ["Late addition"]
-    assert window.stack.currentWidget() is window.table
+    assert window.events_page.stack.currentWidget() is window.events_page.table
 
 
 def test_dates_are_medium_date_and_short_time():
@@ -268,7 +270,7 @@ def test_dates_are_medium_date_and_short_time():
 
 def count_resets(window) -> list[None]:
     resets: list[None] = []
-    window.model.modelReset.connect(lambda: resets.append(None))
+    window.events_page.model.modelReset.connect(lambda: resets.append(None))
     return resets
 
 
@@ -283,14 +285,14 @@ def test_an_event_added_through_the_runner_appears_at_once(open_window, three_ev
     )
 
     assert shown_titles(window)[0] == "Market stall"
-    assert window.count_label.text() == "4 events"
+    assert window.events_page.count_label.text() == "4 events"
     assert len(resets) == 1
 
 
 def test_an_event_added_on_the_worker_appears_through_the_reader(qtbot, open_window, store):
     make_event(store, title="Spitalfields area forum")
     window = open_window(store, synchronous=False)
-    qtbot.waitUntil(lambda: window.count_label.text() == "1 event")
+    qtbot.waitUntil(lambda: window.events_page.count_label.text() == "1 event")
     gui_thread = threading.get_ident()
     wrote_on = []
 
@@ -303,14 +305,14 @@ def test_an_event_added_on_the_worker_appears_through_the_reader(qtbot, open_win
     window.ops.run_write(add)
 
     qtbot.waitUntil(lambda: shown_titles(window) == ["Walkabout", "Spitalfields area forum"])
-    qtbot.waitUntil(lambda: window.count_label.text() == "2 events")
+    qtbot.waitUntil(lambda: window.events_page.count_label.text() == "2 events")
     assert wrote_on and wrote_on[0] != gui_thread
     assert window.reader.conn is not window.ops._store.conn
 
 
 def test_a_change_to_another_table_leaves_the_list_alone(qtbot, open_window, three_events):
     window = open_window(three_events)
-    window.table.selectRow(1)
+    window.events_page.table.selectRow(1)
     resets = count_resets(window)
 
     window.ops.run_write(
@@ -318,13 +320,13 @@ def test_a_change_to_another_table_leaves_the_list_alone(qtbot, open_window, thr
     )
 
     assert resets == []
-    assert window.table.currentIndex().row() == 1
-    assert window.count_label.text() == "3 events"
+    assert window.events_page.table.currentIndex().row() == 1
+    assert window.events_page.count_label.text() == "3 events"
 
 
 def test_a_new_attendance_count_shows_in_the_list(open_window, three_events):
     window = open_window(three_events)
-    forum = window.model.event_at(1)
+    forum = window.events_page.model.event_at(1)
 
     window.ops.run_write(
         lambda writer: attendance.add_count(writer, event_id=forum["id"], role="officer", count=3)

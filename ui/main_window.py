@@ -1,132 +1,160 @@
-"""The main window: a searchable list of events.
+"""The main window: navigation between pages, menus, and the status bar.
 
-It reads through its own connection (the reader) on the GUI thread; writes and
-whole-table counts go through the op runner (see ui/operations.py).
+Pages (ui/pages/) read through the reader on the GUI thread and write through
+the op runner; the window hands each page the OpChanges the runner announces.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from babel.numbers import format_decimal
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHeaderView,
+    QFileDialog,
+    QHBoxLayout,
     QLabel,
-    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
-from ceapp import __version__, events
-from ceapp.i18n import _, ngettext
+from ceapp import __version__
+from ceapp.errors import CeappError
+from ceapp.i18n import _
 from ceapp.store import Store
-from ceapp.vocab import METHODS, SPECTRUM
-from ui.events_model import COLUMN_KEYS, SHOWN_TABLES, EventsModel, format_when
 from ui.operations import OpChanges, OpRunner
+from ui.pages.context import PageContext
+from ui.pages.events_page import EventsPage
+from ui.undo import UndoStack
+from ui.window_state import settings
 
-# Typing pauses this long before the list is searched, so each keystroke does
-# not query a large database.
-SEARCH_DELAY_MS = 250
-# A date late in the year with two-digit day and hour: the widest a date gets.
-_WIDEST_DATE = "2026-12-28T23:59"
+LAST_PAGE_KEY = "main_window/page"
+# The pages, in the order the navigation lists them (Ctrl+1, Ctrl+2, ...).
+PAGE_TYPES = (EventsPage,)
 
 
 class MainWindow(QMainWindow):
-    """The events list. It owns the database session: closing it closes both connections."""
+    """Pages and menus. It owns the database session: closing it closes both connections."""
 
     def __init__(self, reader: Store, *, ops: OpRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.reader = reader
         self.ops = ops
-        # Counts come back from a worker; only the newest request may update the bar.
-        self._count_request = 0
+        self.undo_stack = UndoStack(ops)
+        self.undo_stack.on_failure = self._show_failure
+        self.context = PageContext(
+            reader=reader,
+            ops=ops,
+            undo=self.undo_stack,
+            show_page=self.show_page,
+            tell=self._tell,
+        )
         self.setWindowTitle(_("ceapp — {name}").format(name=Path(reader.path).name))
 
-        self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText(_("Search events"))
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setAccessibleName(_("Search events"))
+        self.pages = {page_type.key: page_type(self.context) for page_type in PAGE_TYPES}
+        self.events_page: EventsPage = self.pages["events"]
 
-        self.model = EventsModel(reader, parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.setAccessibleName(_("Events"))
-        self._size_columns()
-
-        self.empty_label = QLabel()
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.empty_label.setMargin(24)
-        empty_font = self.empty_label.font()
-        empty_font.setPointSizeF(empty_font.pointSizeF() * 1.25)
-        self.empty_label.setFont(empty_font)
-
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty_label)
+        self.navigation = QListWidget()
+        self.navigation.setAccessibleName(_("Pages"))
+        self.navigation.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.page_stack = QStackedWidget()
+        for number, (key, page) in enumerate(self.pages.items(), start=1):
+            item = QListWidgetItem(_(page.title))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(_("{page} (Ctrl+{number})").format(page=_(page.title), number=number))
+            self.navigation.addItem(item)
+            self.page_stack.addWidget(page)
+        self.navigation.setFixedWidth(
+            max(self.navigation.sizeHintForColumn(0) + 4 * self.fontMetrics().averageCharWidth(), 0)
+        )
+        self.navigation.currentRowChanged.connect(self._show_row)
 
         central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.search_box)
-        layout.addWidget(self.stack)
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.page_stack, 1)
         self.setCentralWidget(central)
 
-        self.count_label = QLabel()
-        self.statusBar().addWidget(self.count_label)
-
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_search)
-        self.search_box.textChanged.connect(self._search_timer.start)
-        self.search_box.returnPressed.connect(self.apply_search)
+        self.database_label = QLabel()
+        self.database_label.setAccessibleName(_("Database file"))
+        self.statusBar().addPermanentWidget(self.database_label)
+        self._show_database()
 
         self._build_menus()
-        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
-        find.activated.connect(self.focus_search)
-        clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_box)
-        clear.setContext(Qt.ShortcutContext.WidgetShortcut)
-        clear.activated.connect(self.search_box.clear)
-
+        self.undo_stack.subscribe(self._update_undo_actions)
+        self._update_undo_actions()
         self.ops.subscribe(self._apply_changes)
-        self._show_results()
-        self.search_box.setFocus()
 
-    # -- actions --------------------------------------------------------------
+        last = settings().value(LAST_PAGE_KEY)
+        self.show_page(last if last in self.pages else "events")
 
-    def focus_search(self) -> None:
-        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_box.selectAll()
+    # -- pages ----------------------------------------------------------------
 
-    def apply_search(self) -> None:
-        """Filter the list by what is in the search box now."""
-        self._search_timer.stop()
-        text = self.search_box.text().strip()
-        if (text or None) == self.model.search:
+    @property
+    def current_page(self) -> QWidget:
+        return self.page_stack.currentWidget()
+
+    def show_page(self, key: str) -> None:
+        """Bring a page forward (and remember it for next time)."""
+        row = list(self.pages).index(key)
+        if self.navigation.currentRow() != row:
+            self.navigation.setCurrentRow(row)
+        else:
+            self._show_row(row)
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
             return
-        self.model.set_search(text)
-        self._show_results()
+        key = self.navigation.item(row).data(Qt.ItemDataRole.UserRole)
+        page = self.pages[key]
+        self.page_stack.setCurrentWidget(page)
+        settings().setValue(LAST_PAGE_KEY, key)
+        if hasattr(page, "page_shown"):
+            page.page_shown()
+        page.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def refresh(self) -> None:
-        """Reload the list, e.g. after events were added or changed."""
-        self.model.refresh()
-        self._show_results()
+    def _apply_changes(self, changes: OpChanges) -> None:
+        for page in self.pages.values():
+            page.apply_changes(changes)
+
+    # -- the database ---------------------------------------------------------
+
+    def _show_database(self) -> None:
+        name = self.reader.path
+        if self.reader.encrypted:
+            text = _("{path} · encrypted").format(path=name)
+        else:
+            text = _("{path} · not encrypted").format(path=name)
+        self.database_label.setText(text)
+        self.database_label.setToolTip(text)
+
+    def save_backup(self) -> None:
+        """File ▸ Save a backup copy: a compact, private copy in a new file."""
+        suggested = f"{Path(self.reader.path).stem}-backup.db"
+        folder = os.path.dirname(os.path.abspath(self.reader.path))
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Save a backup copy"),
+            os.path.join(folder, suggested),
+            _("ceapp databases (*.db)"),
+        )
+        if not path:
+            return
+        self.ops.run(
+            lambda store: store.save_copy(path),
+            on_success=lambda saved: self._tell(_("Backup saved: {path}").format(path=saved)),
+            on_failure=self._show_failure,
+        )
 
     def close_database(self) -> None:
         """Wait for background work, then close the reader and the writer; once only."""
-        self._search_timer.stop()
+        for page in self.pages.values():
+            page.stop()
         self.ops.unsubscribe(self._apply_changes)
         self.ops.close(reader=self.reader)
 
@@ -134,6 +162,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         if event.isAccepted():
             self.close_database()
+
+    # -- help -------------------------------------------------------------------
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -146,102 +176,100 @@ class MainWindow(QMainWindow):
             ).format(version=__version__),
         )
 
-    # -- building and updating ------------------------------------------------
+    def show_data_location(self) -> None:
+        QMessageBox.information(
+            self,
+            _("Where my data is"),
+            _(
+                "Your records are in this file:\n{path}\n\n"
+                "Keep backup copies somewhere safe (File ▸ Save a backup copy). "
+                "The file is readable by your user account only."
+            ).format(path=os.path.abspath(self.reader.path)),
+        )
 
-    def _apply_changes(self, changes: OpChanges) -> None:
-        if changes.touches(*SHOWN_TABLES):
-            self.refresh()
+    def show_shortcuts(self) -> None:
+        lines = [
+            _("{keys}: {action}").format(keys=f"Ctrl+{number}", action=_(page.title))
+            for number, page in enumerate(self.pages.values(), start=1)
+        ]
+        lines += [
+            _("{keys}: {action}").format(keys="Ctrl+F", action=_("search")),
+            _("{keys}: {action}").format(keys="Ctrl+Z", action=_("undo")),
+            _("{keys}: {action}").format(keys="Ctrl+Shift+Z", action=_("redo")),
+            _("{keys}: {action}").format(keys="Ctrl+Q", action=_("quit")),
+        ]
+        for page in self.pages.values():
+            lines += list(getattr(page, "shortcut_help", list)())
+        QMessageBox.information(self, _("Keyboard shortcuts"), "\n".join(lines))
+
+    # -- menus ------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
-        quit_action = QAction(_("&Quit"), self)
+        self.backup_action = self._action(_("Save a &backup copy…"), self.save_backup)
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
         # QKeySequence.Quit is empty on Windows; Ctrl+Q is what people expect everywhere.
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.quit_action = self._action(_("&Quit"), self.close, "Ctrl+Q")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = self.menuBar().addMenu(_("&Edit"))
+        self.undo_action = self._action(
+            _("&Undo"), self.undo_stack.undo, QKeySequence.StandardKey.Undo
+        )
+        self.redo_action = self._action(_("&Redo"), self.undo_stack.redo, "Ctrl+Shift+Z")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+
+        view_menu = self.menuBar().addMenu(_("&View"))
+        self.page_actions = []
+        for number, (key, page) in enumerate(self.pages.items(), start=1):
+            action = self._action(
+                _(page.title), lambda _checked=False, k=key: self.show_page(k), f"Ctrl+{number}"
+            )
+            view_menu.addAction(action)
+            self.page_actions.append(action)
 
         help_menu = self.menuBar().addMenu(_("&Help"))
-        about_action = QAction(_("&About ceapp"), self)
-        about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        about_action.triggered.connect(self.show_about)
-        help_menu.addAction(about_action)
-        self.quit_action = quit_action
-        self.about_action = about_action
+        self.shortcuts_action = self._action(_("&Keyboard shortcuts"), self.show_shortcuts)
+        self.data_action = self._action(_("&Where my data is"), self.show_data_location)
+        self.about_action = self._action(_("&About ceapp"), self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        for action in (self.shortcuts_action, self.data_action, self.about_action):
+            help_menu.addAction(action)
 
-    def _size_columns(self) -> None:
-        """Widths from the widest text each column can hold, in the current font and language."""
-        header = self.table.horizontalHeader()
-        metrics = self.table.fontMetrics()
-        char = metrics.averageCharWidth()
-        padding = 3 * char
-
-        def widest(*texts: str) -> int:
-            return max(metrics.horizontalAdvance(text) for text in texts) + padding
-
-        def header_text(key: str) -> str:
-            return self.model.headerData(
-                COLUMN_KEYS.index(key), Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
-            )
-
-        widths = {
-            "starts_at": widest(header_text("starts_at"), format_when(_WIDEST_DATE)),
-            "method": widest(header_text("method"), *(METHODS.label(c) for c in METHODS.codes)),
-            "spectrum": widest(
-                header_text("spectrum"), *(SPECTRUM.label(c) for c in SPECTRUM.codes)
-            ),
-            # Free text: sized for typical names, longer ones elide (full text in the tooltip)
-            # so the title keeps the spare width.
-            "ward": max(widest(header_text("ward")), 16 * char),
-            "partner": max(widest(header_text("partner")), 18 * char),
-            "attendance": widest(header_text("attendance"), "10,000"),
-            "women_only": widest(header_text("women_only")),
-        }
-        for column, key in enumerate(COLUMN_KEYS):
-            if key == "title":
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(column, widths[key])
-        header.setMinimumSectionSize(6 * char)
-
-    def _show_results(self) -> None:
-        if self.model.rowCount() == 0:
-            if self.model.search:
-                text = _("No events match “{search}”.").format(search=self.model.search)
-            else:
-                text = _(
-                    "No events yet.\n\nAdd one with “ceapp events add”, "
-                    "or load demo data with “ceapp demo”."
-                )
-            self.empty_label.setText(text)
-            self.stack.setCurrentWidget(self.empty_label)
-        else:
-            self.stack.setCurrentWidget(self.table)
-            self.table.scrollToTop()
-        self._update_count()
-
-    def _update_count(self) -> None:
-        self._count_request += 1
-        request = self._count_request
-        search = self.model.search
-        self.count_label.setText(_("Counting events…"))
-
-        def shown(count: int) -> None:
-            if request == self._count_request:
-                self.count_label.setText(
-                    ngettext("{count} event", "{count} events", count).format(
-                        count=format_decimal(count, locale=self.model.locale)
-                    )
-                )
-
-        def failed(error: BaseException) -> None:
-            if request == self._count_request:
-                self.count_label.setText(_("Could not count events: {error}").format(error=error))
-
-        # Counting a large table takes a while: on the worker, so typing stays quick.
-        self.ops.run(
-            lambda store: events.count_events(store, search=search),
-            on_success=shown,
-            on_failure=failed,
+    def _update_undo_actions(self) -> None:
+        undo_text, redo_text = self.undo_stack.undo_text(), self.undo_stack.redo_text()
+        self.undo_action.setEnabled(undo_text is not None)
+        self.redo_action.setEnabled(redo_text is not None)
+        self.undo_action.setText(
+            _("&Undo {change}").format(change=undo_text) if undo_text else _("&Undo")
         )
+        self.redo_action.setText(
+            _("&Redo {change}").format(change=redo_text) if redo_text else _("&Redo")
+        )
+
+    # -- messages ---------------------------------------------------------------
+
+    def _tell(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _show_failure(self, error: BaseException) -> None:
+        if isinstance(error, CeappError):
+            QMessageBox.warning(self, _("ceapp"), str(error))
+        else:
+            QMessageBox.critical(
+                self,
+                _("ceapp"),
+                _(
+                    "ceapp hit an unexpected problem ({kind}); nothing half-written was kept."
+                ).format(kind=type(error).__name__),
+            )
