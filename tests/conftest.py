@@ -14,6 +14,8 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="ceapp-test-config-")
 import pytest
 
 from ceapp.store import open_store
+from ui.main_window import MainWindow
+from ui.operations import OpRunner
 
 
 @pytest.fixture
@@ -27,3 +29,27 @@ def store(db_path):
     opened = open_store(db_path)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """Open the window on the test's database as ui.app.run does.
+
+    The window gets a writer of its own for its op runner and reads through
+    that writer's reader, so `store` stays the test's, for setting up data.
+    Ops run at once on the GUI thread unless `synchronous=False`, so every
+    assertion sees their result.
+    """
+
+    def opener(store, *, synchronous: bool = True):
+        ops = OpRunner(open_store(store.path), synchronous=synchronous)
+        window = MainWindow(ops.open_reader(), ops=ops)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        # Window-wide shortcuts (Ctrl+F, Ctrl+Q) only reach the active window.
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        return window
+
+    return opener

@@ -12,34 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from ceapp import attendance, events, groups
-from ceapp.store import open_store
 from ui.events_model import COLUMN_KEYS, PAGE_SIZE, format_when
-from ui.main_window import MainWindow
-from ui.operations import OpRunner
-
-
-@pytest.fixture
-def open_window(qtbot):
-    """Open the window on the test's database as ui.app.run does.
-
-    The window gets a writer of its own for its op runner and reads through
-    that writer's reader, so `store` stays the test's, for setting up data.
-    Ops run at once on the GUI thread unless `synchronous=False`, so every
-    assertion sees their result.
-    """
-
-    def opener(store, *, synchronous: bool = True):
-        ops = OpRunner(open_store(store.path), synchronous=synchronous)
-        window = MainWindow(ops.open_reader(), ops=ops)
-        qtbot.addWidget(window)
-        window.resize(1280, 800)
-        window.show()
-        # Window-wide shortcuts (Ctrl+F, Ctrl+Q) only reach the active window.
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)
-        return window
-
-    return opener
 
 
 def shown(window, row: int, key: str) -> str:
