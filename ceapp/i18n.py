@@ -49,6 +49,25 @@ def set_language(language: str | None) -> str:
     return _language
 
 
+def available_languages() -> list[tuple[str, str]]:
+    """(code, name in that language) for English and every compiled catalog present."""
+    # Imported here: loading Babel's locale data would slow every CLI command,
+    # and only the window's language menu needs it.
+    from babel import Locale, UnknownLocaleError
+
+    codes = {"en"} | {
+        mo.parent.parent.name for mo in Path(TRANSLATIONS_DIR).glob(f"*/LC_MESSAGES/{DOMAIN}.mo")
+    }
+    languages = []
+    for code in sorted(codes):
+        try:
+            name = Locale.parse(code).get_display_name(code) or code
+        except (UnknownLocaleError, ValueError):
+            name = code
+        languages.append((code, name[:1].upper() + name[1:]))
+    return languages
+
+
 def current_language() -> str:
     return _language
 

@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         db=args.db,
         passphrase_file=args.passphrase_file,
         screenshot=getattr(args, "screenshot", None),
+        page=getattr(args, "page", None),
+        event=getattr(args, "event", None),
     )
 
 

@@ -7,6 +7,7 @@ the op runner; the window hands each page the OpChanges the runner announces.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ceapp import __version__
 from ceapp.errors import CeappError
-from ceapp.i18n import _
+from ceapp.i18n import _, available_languages, current_language
 from ceapp.store import Store
 from ui.operations import OpChanges, OpRunner
 from ui.pages.context import PageContext
@@ -34,6 +35,12 @@ from ui.undo import UndoStack
 from ui.window_state import settings
 
 LAST_PAGE_KEY = "main_window/page"
+
+
+def DB_FILTER() -> str:
+    return _("ceapp databases (*.db);;All files (*)")
+
+
 # The pages, in the order the navigation lists them (Ctrl+1, Ctrl+2, ...).
 PAGE_TYPES = (EventsPage,)
 
@@ -45,6 +52,13 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.reader = reader
         self.ops = ops
+        # Set by ui.app: open another database file (a new one if create=True),
+        # and show the window again in the language just chosen.
+        self.open_database: Callable[[str], None] | None = None
+        self.change_language: Callable[[str], None] | None = None
+        # ui.app rebuilds the window on the same database when the language
+        # changes: closing this one must not close the database then.
+        self.keep_database_open = False
         self.undo_stack = UndoStack(ops)
         self.undo_stack.on_failure = self._show_failure
         self.context = PageContext(
@@ -141,7 +155,7 @@ class MainWindow(QMainWindow):
             self,
             _("Save a backup copy"),
             os.path.join(folder, suggested),
-            _("ceapp databases (*.db)"),
+            DB_FILTER(),
         )
         if not path:
             return
@@ -161,7 +175,33 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
         if event.isAccepted():
-            self.close_database()
+            if self.keep_database_open:
+                for page in self.pages.values():
+                    page.stop()
+                self.ops.unsubscribe(self._apply_changes)
+            else:
+                self.close_database()
+
+    def choose_database(self, *, create: bool) -> None:
+        """File ▸ New database or Open: pick a file, then ui.app opens it in a new window."""
+        folder = os.path.dirname(os.path.abspath(self.reader.path))
+        if create:
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("New database"), os.path.join(folder, "ceapp.db"), DB_FILTER()
+            )
+            if path and os.path.exists(path):
+                QMessageBox.warning(
+                    self,
+                    _("New database"),
+                    _("{path} already exists. Use File ▸ Open to open it.").format(path=path),
+                )
+                return
+        else:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, _("Open database"), folder, DB_FILTER()
+            )
+        if path and self.open_database is not None:
+            self.open_database(path)
 
     # -- help -------------------------------------------------------------------
 
@@ -213,6 +253,14 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
+        self.new_database_action = self._action(
+            _("&New database…"), lambda: self.choose_database(create=True)
+        )
+        self.open_database_action = self._action(
+            _("&Open database…"), lambda: self.choose_database(create=False), "Ctrl+O"
+        )
+        file_menu.addAction(self.new_database_action)
+        file_menu.addAction(self.open_database_action)
         self.backup_action = self._action(_("Save a &backup copy…"), self.save_backup)
         file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
@@ -238,6 +286,16 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
             self.page_actions.append(action)
 
+        view_menu.addSeparator()
+        language_menu = view_menu.addMenu(_("&Language"))
+        self.language_actions = {}
+        for code, name in available_languages():
+            action = self._action(name, lambda _checked=False, c=code: self._choose_language(c))
+            action.setCheckable(True)
+            action.setChecked(code == current_language().split("_")[0])
+            language_menu.addAction(action)
+            self.language_actions[code] = action
+
         help_menu = self.menuBar().addMenu(_("&Help"))
         self.shortcuts_action = self._action(_("&Keyboard shortcuts"), self.show_shortcuts)
         self.data_action = self._action(_("&Where my data is"), self.show_data_location)
@@ -256,6 +314,12 @@ class MainWindow(QMainWindow):
         self.redo_action.setText(
             _("&Redo {change}").format(change=redo_text) if redo_text else _("&Redo")
         )
+
+    def _choose_language(self, code: str) -> None:
+        for other, action in self.language_actions.items():
+            action.setChecked(other == code)
+        if self.change_language is not None:
+            self.change_language(code)
 
     # -- messages ---------------------------------------------------------------
 

@@ -47,6 +47,10 @@ MAX_MESSAGE = 300
 ENV_DEBUG = "CEAPP_DEBUG"
 
 
+# The window's pages, for `gui --page` (the window itself lives in ui/).
+WINDOW_PAGES = ("events", "event-day", "issues", "groups")
+
+
 class UsageError(Exception):
     """Bad command-line arguments; message is one line for stderr."""
 
@@ -158,6 +162,12 @@ def build_parser() -> Parser:
     # Listed here so `ceapp --help` shows it; the launcher in ui/ runs it.
     command = commands.add_parser("gui", help=_("open the window (the default)"))
     command.add_argument("--screenshot", help=_("save the window as a PNG and exit"))
+    command.add_argument(
+        "--page",
+        choices=WINDOW_PAGES,
+        help=_("the page to show first: {pages}").format(pages=", ".join(WINDOW_PAGES)),
+    )
+    command.add_argument("--event", help=_("the event to show (the first characters are enough)"))
 
     command = commands.add_parser("fingerprint", help=_("hash of the logical content"))
     command.set_defaults(handler=database.show_fingerprint)
