@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from factories import make_event
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from ceapp import i18n
 from ceapp.store import open_store
 from ui import app as ui_app
+from ui.fonts import APP_FONT_FAMILY, use_app_font
 from ui.main_window import LAST_PAGE_KEY
 from ui.window_state import settings
 
@@ -125,3 +127,16 @@ def test_gui_unknown_event_is_refused_with_a_sentence(qapp, store, tmp_path, cap
     )
     assert code == 2
     assert "nothing has an id starting 'zzzz'" in capsys.readouterr().err
+
+
+def test_the_app_font_keeps_the_size_the_desktop_asks_for(qapp):
+    before = qapp.font()
+    try:
+        large = QFont(before)
+        large.setPointSizeF(20)
+        qapp.setFont(large)
+        assert use_app_font(qapp)
+        assert qapp.font().family() == APP_FONT_FAMILY
+        assert qapp.font().pointSizeF() == 20
+    finally:
+        qapp.setFont(before)

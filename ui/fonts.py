@@ -11,7 +11,8 @@ from ceapp.resource_files import fonts_dir
 
 FONTS_DIR = fonts_dir()
 APP_FONT_FAMILY = "Noto Sans"
-APP_FONT_POINT_SIZE = 10
+# Used only when the platform reports no size for its own font.
+FALLBACK_POINT_SIZE = 10
 
 
 def register_fonts(directory: Path = FONTS_DIR) -> list[str]:
@@ -30,9 +31,15 @@ def register_fonts(directory: Path = FONTS_DIR) -> list[str]:
 
 
 def use_app_font(app: QApplication) -> bool:
-    """Register the shipped fonts and make Noto Sans the app font; False if it is missing."""
+    """Make Noto Sans the app font at the system's size; False if it is missing.
+
+    The size stays the one the person chose for their desktop (a larger
+    system font gives larger text here too); only the family is ours.
+    """
     if APP_FONT_FAMILY not in register_fonts():
         return False
-    font = QFont(APP_FONT_FAMILY, APP_FONT_POINT_SIZE)
+    size = app.font().pointSizeF()
+    font = QFont(APP_FONT_FAMILY)
+    font.setPointSizeF(size if size > 0 else FALLBACK_POINT_SIZE)
     app.setFont(font)
     return True
