@@ -12,7 +12,7 @@ from ceapp import i18n
 from ceapp.store import open_store
 from ui import app as ui_app
 from ui.fonts import APP_FONT_FAMILY, use_app_font
-from ui.main_window import LAST_PAGE_KEY
+from ui.main_window import LAST_PAGE_KEY, MainWindow
 from ui.window_state import settings
 
 
@@ -109,6 +109,11 @@ def no_event_loop_session(qtbot, qapp):
     yield opener
     if getattr(opener, "session", None) is not None:
         opener.session.close()
+    # Windows the session made after the first are not qtbot's to close.
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            widget.keep_database_open = True
+            widget.close()
 
 
 def test_gui_page_screenshot_shows_that_page(qapp, store, tmp_path):
