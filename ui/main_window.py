@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         for number, (key, page) in enumerate(self.pages.items(), start=1):
             item = QListWidgetItem(_(page.title))
             item.setData(Qt.ItemDataRole.UserRole, key)
+            # Roomy rows: the list is a main control, also used by touch.
+            item.setSizeHint(QSize(0, self.fontMetrics().height() * 2))
             item.setToolTip(_("{page} (Ctrl+{number})").format(page=_(page.title), number=number))
             self.navigation.addItem(item)
             self.page_stack.addWidget(page)
