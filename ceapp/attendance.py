@@ -24,32 +24,42 @@ def add_count(store: Store, *, event_id: str, role: str, count=1) -> str:
     # Checks run inside the transaction so a delete by another program in
     # between cannot slip past them.
     with store.transaction():
-        event_id = validation.reference(
-            store, "event_id", event_id, table="events", label=_("Event"), required=True
-        )
-        role = validation.choice("role", role, ATTENDANCE_ROLES, label=_("Role"))
-        count = validation.whole_number("count", count, label=_("Count"))
-        if count == 0:
-            raise ValidationError("count", _("Count is zero; enter how many people to add."))
-        if abs(count) > MAX_SINGLE_ENTRY:
-            raise ValidationError(
-                "count",
-                _("{count} is more than {limit} people in one entry; check the number.").format(
-                    count=count, limit=MAX_SINGLE_ENTRY
-                ),
-            )
-        total = role_total(store, event_id=event_id, role=role)
-        if total + count < 0:
-            raise ValidationError(
-                "count",
-                _(
-                    "That would leave {total} for {role}; only {current} are recorded, "
-                    "so you can take away at most {current}."
-                ).format(total=total + count, role=ATTENDANCE_ROLES.label(role), current=total),
-            )
+        event_id, role, count = check_count(store, event_id=event_id, role=role, count=count)
         return changes.create(
             store, "attendance", {"event_id": event_id, "role": role, "delta": count}
         )
+
+
+def check_count(store: Store, *, event_id: str, role: str, count=1) -> tuple[str, str, int]:
+    """Raise the ValidationError add_count would, without writing; returns the cleaned values.
+
+    Reads only, so a window can refuse a tap on its read-only connection and
+    say why beside the counter before anything is queued.
+    """
+    event_id = validation.reference(
+        store, "event_id", event_id, table="events", label=_("Event"), required=True
+    )
+    role = validation.choice("role", role, ATTENDANCE_ROLES, label=_("Role"))
+    count = validation.whole_number("count", count, label=_("Count"))
+    if count == 0:
+        raise ValidationError("count", _("Count is zero; enter how many people to add."))
+    if abs(count) > MAX_SINGLE_ENTRY:
+        raise ValidationError(
+            "count",
+            _("{count} is more than {limit} people in one entry; check the number.").format(
+                count=count, limit=MAX_SINGLE_ENTRY
+            ),
+        )
+    total = role_total(store, event_id=event_id, role=role)
+    if total + count < 0:
+        raise ValidationError(
+            "count",
+            _(
+                "That would leave {total} for {role}; only {current} are recorded, "
+                "so you can take away at most {current}."
+            ).format(total=total + count, role=ATTENDANCE_ROLES.label(role), current=total),
+        )
+    return event_id, role, count
 
 
 def role_total(store: Store, *, event_id: str, role: str) -> int:

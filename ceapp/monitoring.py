@@ -108,6 +108,34 @@ QUESTIONS: dict[str, Choices] = {
 }
 
 
+# What each question asks, as a slip prints it; QUESTIONS holds the answers.
+QUESTION_LABELS: dict[str, str] = {
+    "age_band": N_("Age"),
+    "sex": N_("Sex"),
+    "gender_same_as_birth": N_("Gender the same as the sex registered at birth"),
+    "sexual_orientation": N_("Sexual orientation"),
+    "ethnic_group": N_("Ethnic group"),
+    "religion": N_("Religion"),
+    "long_term_condition": N_("Long-term physical or mental health condition"),
+    "condition_impact": N_("Condition reduces day-to-day activities"),
+    "marital_status": N_("Marital or civil partnership status"),
+    "pregnancy_maternity": N_("Pregnant or on maternity leave"),
+    "carer": N_("Unpaid carer"),
+    "first_language": N_("First language"),
+}
+
+
+def question_label(name: str) -> str:
+    return _(QUESTION_LABELS.get(name, name))
+
+
+def answer_codes(name: str) -> tuple[str, ...]:
+    """A question's answers in slip order, without "prefer not to say" and "not answered"."""
+    return tuple(
+        code for code in QUESTIONS[name].codes if code not in (PREFER_NOT_TO_SAY, NOT_ANSWERED)
+    )
+
+
 def clean_answers(answers: dict) -> dict:
     if not isinstance(answers, dict):
         raise ValidationError(
@@ -125,7 +153,7 @@ def clean_answers(answers: dict) -> dict:
     cleaned = {}
     for name, choices in QUESTIONS.items():
         value = answers.get(name) or NOT_ANSWERED
-        cleaned[name] = validation.choice(name, value, choices, label=name)
+        cleaned[name] = validation.choice(name, value, choices, label=question_label(name))
     # Slips are typed as written, gaps and all; only a plain contradiction is refused.
     if cleaned["long_term_condition"] == "no" and cleaned["condition_impact"] in (
         "a_lot",
@@ -155,3 +183,7 @@ def delete_response(store: Store, response_id: str) -> None:
     with store.transaction():
         changes.delete(store, "monitoring_responses", response_id)
 
+
+def count_responses(store: Store, event_id: str) -> int:
+    """How many slips an event has: a count only, so nothing about any one slip shows."""
+    return store.scalar("SELECT count(*) FROM monitoring_responses WHERE event_id = ?", (event_id,))
