@@ -17,7 +17,7 @@ import sqlite3
 import sys
 
 from ceapp import __version__
-from ceapp.cli import database, records, values
+from ceapp.cli import database, event_day, records, values
 from ceapp.errors import CeappError, NotFoundError, PassphraseError, StoreError, ValidationError
 from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _
@@ -155,6 +155,7 @@ def build_parser() -> Parser:
     command.add_argument("--count", default="1", help=_("how many (negative to correct)"))
     command.set_defaults(handler=records.attend)
 
+    event_day.add_commands(commands)
     _add_issue_commands(commands)
     _add_group_commands(commands)
     _add_area_and_partner_commands(commands)
