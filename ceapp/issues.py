@@ -6,7 +6,7 @@ what, when and who, written in the same transaction as the status itself.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from ceapp import changes, validation
 from ceapp.errors import ValidationError
@@ -16,6 +16,51 @@ from ceapp.vocab import ISSUE_STATUSES, ISSUE_THEMES
 
 # Moving to these statuses needs the answer recorded, so it can be reported back.
 STATUSES_NEEDING_RESPONSE = frozenset({"answered"})
+# Still waiting for an answer: these can become overdue.
+OPEN_STATUSES = ("open", "referred", "in_progress")
+# Days an issue may stay open after it was raised before it is overdue: the
+# service standard for answering residents, unless its theme has its own.
+OVERDUE_AFTER_DAYS = 28
+# Themes where residents may be at risk get an answer sooner.
+OVERDUE_AFTER_DAYS_BY_THEME = {
+    "community_safety": 14,
+    "antisocial_behaviour": 14,
+}
+
+
+def overdue_after(theme: str | None) -> int:
+    """Days an issue of this theme may stay open before it is overdue."""
+    return OVERDUE_AFTER_DAYS_BY_THEME.get(theme or "", OVERDUE_AFTER_DAYS)
+
+
+def is_overdue(issue: dict, today: date | None = None) -> bool:
+    """True when the issue is still open more than its theme's days after it was raised."""
+    if issue.get("status") not in OPEN_STATUSES or not issue.get("raised_on"):
+        return False
+    try:
+        raised = date.fromisoformat(issue["raised_on"][:10])
+    except ValueError:
+        return False
+    today = today or date.today()
+    return (today - raised).days > overdue_after(issue.get("theme"))
+
+
+def _overdue_clause(today: date) -> tuple[str, list]:
+    """SQL (over issues `i`) true for overdue issues, with its parameters."""
+
+    def cutoff(days: int) -> str:
+        return (today - timedelta(days=days)).isoformat()
+
+    cases, params = [], []
+    for theme, days in OVERDUE_AFTER_DAYS_BY_THEME.items():
+        cases.append("WHEN ? THEN ?")
+        params += [theme, cutoff(days)]
+    placeholders = ", ".join("?" for _status in OPEN_STATUSES)
+    clause = (
+        f"i.status IN ({placeholders}) AND substr(i.raised_on, 1, 10) <"
+        f" CASE i.theme {' '.join(cases)} ELSE ? END"
+    )
+    return clause, [*OPEN_STATUSES, *params, cutoff(OVERDUE_AFTER_DAYS)]
 
 
 def _now() -> str:
@@ -164,13 +209,37 @@ def list_issues(
     status: str | None = None,
     event_id: str | None = None,
     report_back: bool | None = None,
+    theme: str | None = None,
+    partner_id: str | None = None,
+    area_id: str | None = None,
+    overdue: bool = False,
+    today: date | None = None,
 ) -> list[dict]:
-    """Issues, most recently raised first, with area and partner names."""
+    """Issues, most recently raised first, with area and partner names.
+
+    Each row says whether it is `overdue` on `today` (default: today's date);
+    `overdue=True` keeps only those.
+    """
+    today = today or date.today()
     where, params = [], []
     if status:
         validation.choice("status", status, ISSUE_STATUSES, label=_("Status"))
         where.append("i.status = ?")
         params.append(status)
+    if theme:
+        validation.choice("theme", theme, ISSUE_THEMES, label=_("Theme"))
+        where.append("i.theme = ?")
+        params.append(theme)
+    if partner_id:
+        where.append("i.partner_id = ?")
+        params.append(partner_id)
+    if area_id:
+        where.append("i.area_id = ?")
+        params.append(area_id)
+    if overdue:
+        clause, clause_params = _overdue_clause(today)
+        where.append(f"({clause})")
+        params += clause_params
     if event_id:
         where.append("i.event_id = ?")
         params.append(event_id)
@@ -178,7 +247,7 @@ def list_issues(
         where.append("i.report_back = ?")
         params.append(int(report_back))
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    return store.query(
+    rows = store.query(
         "SELECT i.id, i.title, i.theme, i.status, i.report_back, i.raised_on, i.response,"
         " i.event_id, a.ward AS ward, p.name AS partner"
         " FROM issues i LEFT JOIN areas a ON a.id = i.area_id"
@@ -186,11 +255,20 @@ def list_issues(
         f" {clause} ORDER BY i.raised_on DESC, i.id",
         params,
     )
+    for row in rows:
+        row["overdue"] = is_overdue(row, today)
+    return rows
 
 
 def get_issue(store: Store, issue_id: str) -> dict:
+    """One issue with its history, area and partner names, and whether it is overdue today."""
     issue = changes.read(store, "issues", issue_id)
     issue["report_back"] = bool(issue["report_back"])
+    issue["ward"] = store.scalar("SELECT ward FROM areas WHERE id = ?", (issue["area_id"],))
+    issue["partner"] = store.scalar(
+        "SELECT name FROM partners WHERE id = ?", (issue["partner_id"],)
+    )
+    issue["overdue"] = is_overdue(issue)
     issue["history"] = history(store, issue_id)
     return issue
 

@@ -17,7 +17,7 @@ import sqlite3
 import sys
 
 from ceapp import __version__
-from ceapp.cli import database, event_day, records, values
+from ceapp.cli import database, event_day, issues_groups, records, values
 from ceapp.errors import CeappError, NotFoundError, PassphraseError, StoreError, ValidationError
 from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _
@@ -228,8 +228,14 @@ def _add_issue_commands(commands) -> None:
     action = actions.add_parser("list", help=_("issues, most recent first"))
     action.add_argument("--status", help=statuses)
     action.add_argument("--event", help=_("only those raised at this event"))
+    action.add_argument("--theme", help=themes)
+    action.add_argument("--partner", help=_("only those with this responsible partner"))
+    action.add_argument("--area", help=_("only those in this ward (name or area id)"))
+    action.add_argument(
+        "--overdue", action="store_true", help=_("only those still open past their target")
+    )
     _json_option(action)
-    action.set_defaults(handler=records.issues_list)
+    action.set_defaults(handler=issues_groups.issues_list)
 
     action = actions.add_parser("add", help=_("log an issue raised by the public"))
     action.add_argument("--title", help=_("the issue in a sentence"))
@@ -267,10 +273,15 @@ def _add_group_commands(commands) -> None:
     actions = group.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
     actions.required = True
 
+    group_types = _("one of: {codes}").format(codes=GROUP_TYPES.listing())
     action = actions.add_parser("list", help=_("groups by name"))
     action.add_argument("--search", help=_("words in the name or communities"))
+    action.add_argument("--type", help=group_types)
+    action.add_argument("--area", help=_("only those in this ward (name or area id)"))
+    action.add_argument("--community", help=_("words in a community of interest"))
+    action.add_argument("--language", help=_("a language code, e.g. bn"))
     _json_option(action)
-    action.set_defaults(handler=records.groups_list)
+    action.set_defaults(handler=issues_groups.groups_list)
 
     action = actions.add_parser("add", help=_("record a group"))
     action.add_argument("--name", help=_("the group's name"))
@@ -286,6 +297,28 @@ def _add_group_commands(commands) -> None:
     )
     action.add_argument("--notes", help=_("anything else"))
     action.set_defaults(handler=records.groups_add)
+
+    hide = argparse.SUPPRESS
+    action = actions.add_parser("edit", help=_("change fields of a group"))
+    action.add_argument("group", help=_("group id (the first characters are enough)"))
+    action.add_argument("--name", default=hide, help=_("the group's name"))
+    action.add_argument("--type", default=hide, help=group_types)
+    action.add_argument(
+        "--communities", default=hide, help=_("comma-separated communities of interest")
+    )
+    action.add_argument("--area", default=hide, help=_("ward name or area id"))
+    action.add_argument("--languages", default=hide, help=_("comma-separated language codes"))
+    action.add_argument("--contact-name", default=hide, help=_("contact's name (needs consent)"))
+    action.add_argument("--contact-email", default=hide, help=_("contact's email (needs consent)"))
+    action.add_argument("--contact-phone", default=hide, help=_("contact's phone (needs consent)"))
+    action.add_argument(
+        "--contact-consent",
+        default=hide,
+        metavar="yes|no",
+        help=_("no erases the contact details"),
+    )
+    action.add_argument("--notes", default=hide, help=_("anything else"))
+    action.set_defaults(handler=issues_groups.groups_edit)
 
 
 def _add_area_and_partner_commands(commands) -> None:

@@ -129,33 +129,6 @@ def attend(store: Store, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def issues_list(store: Store, args: argparse.Namespace) -> int:
-    event_id = _event_id(store, args.event) if args.event else None
-    rows = issues.list_issues(store, status=args.status, event_id=event_id)
-    return print_listing(
-        rows,
-        as_json=args.json,
-        headers=[
-            _("Id"),
-            _("Raised"),
-            _("Status"),
-            _("Theme"),
-            _("Issue"),
-            _("Ward"),
-            _("Partner"),
-        ],
-        cells=lambda row: (
-            short_id(row["id"]),
-            row["raised_on"],
-            ISSUE_STATUSES.label(row["status"]),
-            ISSUE_THEMES.label(row["theme"]),
-            row["title"],
-            row["ward"],
-            row["partner"],
-        ),
-    )
-
-
 def issues_add(store: Store, args: argparse.Namespace) -> int:
     issue_id = issues.add_issue(
         store,
@@ -216,23 +189,6 @@ def issues_show(store: Store, args: argparse.Namespace) -> int:
         [_("When"), _("Status"), _("Who"), _("Note")],
     )
     return ExitCode.OK
-
-
-def groups_list(store: Store, args: argparse.Namespace) -> int:
-    rows = groups.list_groups(store, search=args.search)
-    return print_listing(
-        rows,
-        as_json=args.json,
-        headers=[_("Id"), _("Group"), _("Type"), _("Communities"), _("Languages"), _("Ward")],
-        cells=lambda row: (
-            short_id(row["id"]),
-            row["name"],
-            row["group_type"],
-            ", ".join(row["communities"]),
-            ", ".join(row["languages"]),
-            row["ward"],
-        ),
-    )
 
 
 def groups_add(store: Store, args: argparse.Namespace) -> int:
