@@ -150,6 +150,20 @@ def _record_status(store: Store, issue_id: str, status: str, *, by: str, at, not
     )
 
 
+def check_response(status: str, response: str | None) -> None:
+    """Refuse (ValidationError on "response") a status that needs a response without one.
+
+    update_issue applies it; the window asks first, to say so beside the response.
+    """
+    if status in STATUSES_NEEDING_RESPONSE and not (response or "").strip():
+        raise ValidationError(
+            "response",
+            _("Write the response before marking the issue {status}.").format(
+                status=ISSUE_STATUSES.label(status)
+            ),
+        )
+
+
 def update_issue(
     store: Store,
     issue_id: str,
@@ -189,14 +203,7 @@ def update_issue(
         if theme is not None:
             fields["theme"] = v.choice("theme", theme, ISSUE_THEMES, label=_("Theme"))
         new_status = fields.get("status", current["status"])
-        new_response = fields.get("response", current["response"])
-        if new_status in STATUSES_NEEDING_RESPONSE and not new_response:
-            raise ValidationError(
-                "response",
-                _("Write the response before marking the issue {status}.").format(
-                    status=ISSUE_STATUSES.label(new_status)
-                ),
-            )
+        check_response(new_status, fields.get("response", current["response"]))
         changed = changes.update(store, "issues", issue_id, fields)
         if "status" in changed or (note and not changed):
             _record_status(store, issue_id, new_status, by=changed_by, at=at, note=note)
