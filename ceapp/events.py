@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from ceapp import changes, validation
 from ceapp.errors import ValidationError
 from ceapp.i18n import _, ngettext
 from ceapp.lookup import LIKE_ESCAPE, contains_pattern
-from ceapp.schema import spec_for
+from ceapp.schema import CASCADE, children_of, spec_for
 from ceapp.store import Store
 from ceapp.vocab import ACCESSIBILITY, METHODS, SPECTRUM
 
@@ -159,32 +159,140 @@ _EVENT_JOINS = """
     LEFT JOIN partners p ON p.id = e.partner_id
 """
 
+# What a list can be sorted by, as (SQL expression, put empty values last).
+# Only the date has an index (events_by_start on (starts_at, id)); the rest
+# sort the filtered rows whole, page by page.
+SORT_KEYS = {
+    "starts_at": ("e.starts_at", False),
+    "title": ("e.title COLLATE NOCASE", False),
+    "ward": ("a.ward COLLATE NOCASE", True),
+    "partner": ("p.name COLLATE NOCASE", True),
+    "attendance": ("attendance", False),
+}
+DEFAULT_SORT = "starts_at"
 
-def _search_clause(search: str | None) -> tuple[str, list]:
-    if not search:
-        return "", []
-    like = f"LIKE ? {LIKE_ESCAPE}"
-    return (
-        f" WHERE (e.title {like} OR e.venue {like} OR a.ward {like} OR p.name {like})",
-        [contains_pattern(search)] * 4,
-    )
+
+def _filter_clause(
+    search: str | None = None,
+    *,
+    area_id: str | None = None,
+    partner_id: str | None = None,
+    spectrum: str | None = None,
+    method: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> tuple[list[str], list]:
+    """SQL conditions and their parameters for the list filters; all of them must hold.
+
+    The dates are calendar days, both included; a bad value raises ValidationError.
+    """
+    conditions: list[str] = []
+    params: list = []
+    if search:
+        like = f"LIKE ? {LIKE_ESCAPE}"
+        conditions.append(f"(e.title {like} OR e.venue {like} OR a.ward {like} OR p.name {like})")
+        params += [contains_pattern(search)] * 4
+    if area_id:
+        conditions.append("e.area_id = ?")
+        params.append(area_id)
+    if partner_id:
+        conditions.append("e.partner_id = ?")
+        params.append(partner_id)
+    if spectrum:
+        conditions.append("e.spectrum = ?")
+        params.append(
+            validation.choice("spectrum", spectrum, SPECTRUM, label=_("Engagement spectrum"))
+        )
+    if method:
+        conditions.append("e.method = ?")
+        params.append(validation.choice("method", method, METHODS, label=_("Method")))
+    first = validation.date_text("from", date_from, label=_("From"), required=False)
+    last = validation.date_text("to", date_to, label=_("To"), required=False)
+    if first and last and last < first:
+        raise ValidationError("to", _("The date range ends before it starts; check the dates."))
+    if first:
+        conditions.append("e.starts_at >= ?")
+        params.append(first)
+    if last:
+        # Starts are 'YYYY-MM-DDTHH:MM': everything on the last day sorts below its next day.
+        conditions.append("e.starts_at < ?")
+        params.append((date.fromisoformat(last) + timedelta(days=1)).isoformat())
+    return conditions, params
 
 
-def list_events(
-    store: Store, *, search: str | None = None, limit: int | None = None, offset: int = 0
+def _where(conditions: list[str]) -> str:
+    return f" WHERE {' AND '.join(conditions)}" if conditions else ""
+
+
+def page_events(
+    store: Store,
+    *,
+    search: str | None = None,
+    sort: str = DEFAULT_SORT,
+    descending: bool = True,
+    after: tuple[str, str] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    **filters,
 ) -> list[dict]:
-    """Events, newest first, with area, partner and attendance total."""
-    where, params = _search_clause(search)
-    sql = f"SELECT {_EVENT_COLUMNS} {_EVENT_JOINS} {where} ORDER BY e.starts_at DESC, e.id"
+    """One page of events with area, partner and attendance total, in the order asked.
+
+    By date (the default, newest first) the next page starts `after` the
+    (starts_at, id) of the last row shown: keyset paging along the
+    events_by_start index, so page 500 costs what page 1 does. By any other
+    column there is no index to walk, so SQLite sorts the filtered rows for
+    every page whatever the paging; `offset` then says where the page starts,
+    which costs little beside that sort and, unlike a keyset, needs no care
+    for empty wards or partners and the computed attendance. Ties are broken
+    by id so pages neither repeat nor skip rows.
+    """
+    if sort not in SORT_KEYS:
+        raise ValueError(f"cannot sort events by {sort!r}")
+    conditions, params = _filter_clause(search, **filters)
+    direction = "DESC" if descending else "ASC"
+    if sort == "starts_at":
+        if after is not None:
+            conditions.append(f"(e.starts_at, e.id) {'<' if descending else '>'} (?, ?)")
+            params += [after[0], after[1]]
+        order = f"e.starts_at {direction}, e.id {direction}"
+    else:
+        expression, empty_last = SORT_KEYS[sort]
+        order = f"{expression} {direction}, e.id {direction}"
+        if empty_last:
+            order = f"{expression.split()[0]} IS NULL, {order}"
+    sql = f"SELECT {_EVENT_COLUMNS} {_EVENT_JOINS}{_where(conditions)} ORDER BY {order}"
     if limit is not None:
-        sql += " LIMIT ? OFFSET ?"
-        params += [int(limit), int(offset)]
+        sql += " LIMIT ?"
+        params.append(int(limit))
+        if sort != "starts_at" and offset:
+            sql += " OFFSET ?"
+            params.append(int(offset))
     return store.query(sql, params)
 
 
-def count_events(store: Store, *, search: str | None = None) -> int:
-    where, params = _search_clause(search)
-    return store.scalar(f"SELECT count(*) {_EVENT_JOINS} {where}", params)
+def list_events(
+    store: Store,
+    *,
+    search: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    **filters,
+) -> list[dict]:
+    """Events, newest first, with area, partner and attendance total."""
+    if not offset:
+        return page_events(store, search=search, limit=limit, **filters)
+    conditions, params = _filter_clause(search, **filters)
+    sql = (
+        f"SELECT {_EVENT_COLUMNS} {_EVENT_JOINS}{_where(conditions)}"
+        " ORDER BY e.starts_at DESC, e.id DESC LIMIT ? OFFSET ?"
+    )
+    return store.query(sql, [*params, -1 if limit is None else int(limit), int(offset)])
+
+
+def count_events(store: Store, *, search: str | None = None, **filters) -> int:
+    """How many events list_events would give with the same search and filters."""
+    conditions, params = _filter_clause(search, **filters)
+    return store.scalar(f"SELECT count(*) {_EVENT_JOINS}{_where(conditions)}", params)
 
 
 def get_event(store: Store, event_id: str) -> dict:
@@ -204,3 +312,80 @@ def get_event(store: Store, event_id: str) -> dict:
     )
     event["issues"] = store.scalar("SELECT count(*) FROM issues WHERE event_id = ?", (event_id,))
     return event
+
+
+def event_detail(store: Store, event_id: str) -> dict:
+    """get_event plus the counts a delete would take with it (register, feedback)."""
+    event = get_event(store, event_id)
+    event["register_entries"] = store.scalar(
+        "SELECT count(*) FROM register_entries WHERE event_id = ?", (event_id,)
+    )
+    event["feedback"] = store.scalar(
+        "SELECT count(*) FROM feedback_responses WHERE event_id = ?", (event_id,)
+    )
+    event["attendance_entries"] = store.scalar(
+        "SELECT count(*) FROM attendance WHERE event_id = ?", (event_id,)
+    )
+    return event
+
+
+def delete_event_with_snapshot(store: Store, event_id: str) -> dict:
+    """Delete an event as delete_event does; return what restore_event needs to bring it back.
+
+    The snapshot holds the event's fields, the rows deleted with it
+    (attendance, register, monitoring responses, feedback: every table whose
+    link to events is CASCADE), and the ids of the rows only detached from it
+    (issues). It lives in memory only: it holds register names, which the
+    change log erases once the event is deleted (docs/architecture.md, "Erasure").
+    """
+    with store.transaction():
+        event = changes.read(store, "events", event_id)
+        event.pop("id")
+        deleted: list[tuple[str, str, list[dict]]] = []
+        detached: list[tuple[str, str, list[str]]] = []
+        for spec, column, on_delete in children_of("events"):
+            rows = store.query(
+                f"SELECT * FROM {spec.name} WHERE {column} = ? ORDER BY id", (event_id,)
+            )
+            if on_delete == CASCADE:
+                kept = []
+                for row in rows:
+                    decoded = {c: changes.from_column(spec, c, row[c]) for c in spec.columns}
+                    decoded.pop(column)
+                    kept.append(decoded)
+                deleted.append((spec.name, column, kept))
+            else:
+                detached.append((spec.name, column, [row["id"] for row in rows]))
+        changes.delete(store, "events", event_id)
+    return {"event_id": event_id, "event": event, "deleted": deleted, "detached": detached}
+
+
+def restore_event(store: Store, snapshot: dict) -> str:
+    """Bring back an event deleted by delete_event_with_snapshot; returns its new id.
+
+    Everything comes back under NEW ids: the event, its attendance, register
+    entries, monitoring responses (anonymous rows, whose ids are random
+    anyway) and feedback. The old ids cannot be reused: the delete left a
+    tombstone in the change log, and replaying a row treats any delete as
+    final (changes.replay), so a row re-created under its old id would be
+    invisible to replay, `ceapp check` and sync. Issues detached by the
+    delete are pointed at the new id, unless one has been deleted or linked
+    elsewhere since. A lead partner or area deleted meanwhile is left empty.
+    """
+    with store.transaction():
+        event = dict(snapshot["event"])
+        for column, table in (("partner_id", "partners"), ("area_id", "areas")):
+            if event[column] and not store.scalar(
+                f"SELECT count(*) FROM {table} WHERE id = ?", (event[column],)
+            ):
+                event[column] = None
+        new_id = changes.create(store, "events", event)
+        for table, column, rows in snapshot["deleted"]:
+            for row in rows:
+                changes.create(store, table, {**row, column: new_id})
+        for table, column, ids in snapshot["detached"]:
+            for row_id in ids:
+                found = store.query(f"SELECT {column} FROM {table} WHERE id = ?", (row_id,))
+                if found and found[0][column] is None:
+                    changes.update(store, table, row_id, {column: new_id})
+    return new_id

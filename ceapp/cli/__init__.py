@@ -192,6 +192,20 @@ def _add_event_commands(commands) -> None:
 
     action = actions.add_parser("list", help=_("events, newest first"))
     action.add_argument("--search", help=_("words in title, venue, ward or partner"))
+    action.add_argument("--area", help=_("only those in this ward (name or area id)"))
+    action.add_argument("--partner", help=_("only those led by this partner (name or id)"))
+    action.add_argument(
+        "--spectrum", help=_("only this one of: {codes}").format(codes=SPECTRUM.listing())
+    )
+    action.add_argument(
+        "--method", help=_("only this one of: {codes}").format(codes=METHODS.listing())
+    )
+    action.add_argument(
+        "--from", dest="date_from", metavar="DATE", help=_("only those starting on or after DATE")
+    )
+    action.add_argument(
+        "--to", dest="date_to", metavar="DATE", help=_("only those starting on or before DATE")
+    )
     action.add_argument(
         "--limit", type=values.whole_number(0, MAX_LIMIT), help=_("show at most this many")
     )

@@ -40,7 +40,17 @@ def _report_changed(changed: dict) -> int:
 
 
 def events_list(store: Store, args: argparse.Namespace) -> int:
-    rows = events.list_events(store, search=args.search, limit=args.limit)
+    rows = events.list_events(
+        store,
+        search=args.search,
+        limit=args.limit,
+        area_id=resolve_area(store, args.area),
+        partner_id=resolve_partner(store, args.partner),
+        spectrum=args.spectrum,
+        method=args.method,
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
     return print_listing(
         rows,
         as_json=args.json,
