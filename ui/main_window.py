@@ -31,6 +31,7 @@ from ceapp.store import Store
 from ui.operations import OpChanges, OpRunner
 from ui.pages.context import PageContext
 from ui.pages.events_page import EventsPage
+from ui.pages.groups_page import GroupsPage
 from ui.pages.issues_page import IssuesPage
 from ui.undo import UndoStack
 from ui.window_state import settings
@@ -43,7 +44,7 @@ def DB_FILTER() -> str:
 
 
 # The pages, in the order the navigation lists them (Ctrl+1, Ctrl+2, ...).
-PAGE_TYPES = (EventsPage, IssuesPage)
+PAGE_TYPES = (EventsPage, IssuesPage, GroupsPage)
 
 
 class MainWindow(QMainWindow):
