@@ -101,7 +101,7 @@ def test_bad_slips_are_refused_and_nothing_is_saved(forum, capsys, argv, words):
     db, event_id = forum
     line = refused(capsys, db, "slips", "add", event_id[:8], *argv)
     assert words in line
-    code, out, _err = run(capsys, "--db", db, "slips", "count", event_id)
+    _code, out, _err = run(capsys, "--db", db, "slips", "count", event_id)
     assert out == "0 slips for this event.\n"
 
 

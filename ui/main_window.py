@@ -30,6 +30,7 @@ from ceapp.i18n import _, available_languages, current_language
 from ceapp.store import Store
 from ui.operations import OpChanges, OpRunner
 from ui.pages.context import PageContext
+from ui.pages.event_day_page import EventDayPage
 from ui.pages.events_page import EventsPage
 from ui.pages.groups_page import GroupsPage
 from ui.pages.issues_page import IssuesPage
@@ -44,7 +45,7 @@ def DB_FILTER() -> str:
 
 
 # The pages, in the order the navigation lists them (Ctrl+1, Ctrl+2, ...).
-PAGE_TYPES = (EventsPage, IssuesPage, GroupsPage)
+PAGE_TYPES = (EventsPage, EventDayPage, IssuesPage, GroupsPage)
 
 
 class MainWindow(QMainWindow):

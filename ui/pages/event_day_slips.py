@@ -1,0 +1,451 @@
+"""Typing in paper equality-monitoring slips, by keyboard, one question a row.
+
+Keys on a question: its answer's number picks it and moves to the next
+question; P or / is "prefer not to say"; Backspace or Delete clears it (a
+question left alone is "not answered"); Tab, Enter or Down move on, Shift+Tab
+or Up go back; Enter on the last question saves the slip. Ethnic group has 19
+answers, numbered 01 to 19: type both digits (0 7, 1 4). A first digit from 2
+to 9 cannot start a two-digit number there, so it picks at once; a lone 1
+followed by Enter or Tab is answer 1.
+
+A saved slip is never shown again: the form clears, and the only trace on
+screen is the count. The new slip's id lives only in its undo entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ceapp import monitoring
+from ceapp.errors import ValidationError
+from ceapp.i18n import _, ngettext
+from ceapp.monitoring import NOT_ANSWERED, PREFER_NOT_TO_SAY
+from ui.undo import Change
+
+PREFER_KEYS = (Qt.Key.Key_P, Qt.Key.Key_Slash)
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# Options laid out this many to a line; long labels (ethnic group) take fewer.
+_COLUMNS_SHORT = 5
+_COLUMNS_LONG = 2
+_LONG_LABEL = 28
+MARKER = "▶"
+
+
+def slip_help() -> list[str]:
+    """Lines for Help ▸ Keyboard shortcuts."""
+    return [
+        _("Slips: the answer's number picks it and moves to the next question"),
+        _("Slips: P or / for “Prefer not to say”; Backspace clears an answer"),
+        _("Slips: ethnic group answers are 01 to 19: type both digits (2 to 9 alone also work)"),
+        _("Slips: Tab, Enter or Down for the next question; Shift+Tab or Up goes back"),
+        _("Slips: Enter on the last question saves the slip; Ctrl+Z takes the last one back"),
+    ]
+
+
+class QuestionRow(QFrame):
+    """One question: its answers as numbered radio buttons, driven by keys on the row."""
+
+    def __init__(self, name: str, form: SlipForm) -> None:
+        super().__init__()
+        self.name = name
+        self.form = form
+        self.codes = (*monitoring.answer_codes(name), PREFER_NOT_TO_SAY)
+        self.two_digit = len(self.codes) - 1 > 9
+        self._pending = ""
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFrameShape(QFrame.Shape.Box)
+        self._show_focus(False)
+        title = monitoring.question_label(name)
+        self.setAccessibleName(title)
+
+        self.marker = QLabel()
+        self.marker.setMinimumWidth(self.fontMetrics().horizontalAdvance(MARKER) * 2)
+        self.title = QLabel(title)
+        bold = QFont(self.title.font())
+        bold.setBold(True)
+        self.title.setFont(bold)
+        self.answer_label = QLabel()
+        self.answer_label.setAccessibleName(_("Answer to {question}").format(question=title))
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        self.group = QButtonGroup(self)
+        self.buttons: list[QRadioButton] = []
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(self.fontMetrics().averageCharWidth() * 2)
+        grid.setVerticalSpacing(0)
+        labels = [monitoring.QUESTIONS[name].label(code) for code in self.codes]
+        long = max(len(label) for label in labels) > _LONG_LABEL
+        columns = _COLUMNS_LONG if long else _COLUMNS_SHORT
+        for index, (code, label) in enumerate(zip(self.codes, labels, strict=True)):
+            button = QRadioButton(f"{self.key_for(index)}  {label}")
+            # The row takes the keys; the buttons are for the mouse and for showing the choice.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setAccessibleName(_("{question}: {answer}").format(question=title, answer=label))
+            button.toggled.connect(self._restyle)
+            button.clicked.connect(lambda _checked=False, c=code: self.pick(c, advance=False))
+            self.group.addButton(button, index)
+            self.buttons.append(button)
+            grid.addWidget(button, index // columns, index % columns)
+
+        head = QHBoxLayout()
+        head.addWidget(self.marker)
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.answer_label)
+        layout = QVBoxLayout(self)
+        margin = self.fontMetrics().averageCharWidth()
+        layout.setContentsMargins(margin, margin // 2, margin, margin // 2)
+        layout.setSpacing(margin // 2)
+        layout.addLayout(head)
+        layout.addLayout(grid)
+        layout.addWidget(self.error_label)
+        self.clear()
+
+    def key_for(self, index: int) -> str:
+        if self.codes[index] == PREFER_NOT_TO_SAY:
+            return "P"
+        return f"{index + 1:02d}" if self.two_digit else str(index + 1)
+
+    # -- the answer -------------------------------------------------------------
+
+    def answer(self) -> str:
+        checked = self.group.checkedId()
+        return self.codes[checked] if checked >= 0 else NOT_ANSWERED
+
+    def pick(self, code: str, *, advance: bool = True) -> None:
+        self._pending = ""
+        self.show_error("")
+        self.buttons[self.codes.index(code)].setChecked(True)
+        self._show_answer()
+        if advance:
+            self.form.advance(self)
+
+    def clear(self) -> None:
+        self._pending = ""
+        # An exclusive group never lets its last checked button go.
+        self.group.setExclusive(False)
+        for button in self.buttons:
+            button.setChecked(False)
+        self.group.setExclusive(True)
+        self.show_error("")
+        self._show_answer()
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(_("⚠ {message}").format(message=text) if text else "")
+        self.error_label.setVisible(bool(text))
+
+    def _show_answer(self) -> None:
+        if self._pending:
+            text = _("typed {digits}…").format(digits=self._pending)
+        elif self.group.checkedId() >= 0:
+            index = self.group.checkedId()
+            text = _("→ {key} {answer}").format(
+                key=self.key_for(index),
+                answer=monitoring.QUESTIONS[self.name].label(self.codes[index]),
+            )
+        else:
+            text = _("not answered")
+        self.answer_label.setText(text)
+
+    def _restyle(self) -> None:
+        # The choice shows as a checked button and bold text, not by colour alone.
+        for button in self.buttons:
+            font = QFont(button.font())
+            font.setBold(button.isChecked())
+            button.setFont(font)
+
+    # -- keys ---------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        text = event.text()
+        if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            super().keyPressEvent(event)
+        elif text.isdigit() and text.isascii():
+            self._digit(int(text))
+        elif key in PREFER_KEYS or text in ("p", "P", "/"):
+            self.pick(PREFER_NOT_TO_SAY)
+        elif key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            self.clear()
+        elif key == Qt.Key.Key_Escape and self._pending:
+            self._pending = ""
+            self._show_answer()
+        elif key in _ENTER:
+            self._take_pending()
+            self.form.enter_pressed(self)
+        elif key == Qt.Key.Key_Down:
+            self.form.advance(self, skip=False)
+        elif key == Qt.Key.Key_Up:
+            self.form.go_back(self)
+        else:
+            super().keyPressEvent(event)
+
+    def _digit(self, digit: int) -> None:
+        answers = len(self.codes) - 1
+        if not self.two_digit:
+            if 1 <= digit <= answers:
+                self.pick(self.codes[digit - 1])
+            else:
+                self.show_error(
+                    _("There is no answer {digit} here: use 1 to {last}, or P.").format(
+                        digit=digit, last=answers
+                    )
+                )
+            return
+        typed = self._pending + str(digit)
+        number = int(typed)
+        if len(typed) == 1 and number * 10 <= answers:
+            # 0 or 1 can start a two-digit number: wait for the second digit.
+            self._pending = typed
+            self._show_answer()
+        elif 1 <= number <= answers:
+            self.pick(self.codes[number - 1])
+        else:
+            self._pending = ""
+            self._show_answer()
+            self.show_error(
+                _("There is no answer {number} here: use 01 to {last}, or P.").format(
+                    number=typed, last=f"{answers:02d}"
+                )
+            )
+
+    def _take_pending(self) -> None:
+        if self._pending:
+            number = int(self._pending)
+            self._pending = ""
+            if number >= 1:
+                self.buttons[number - 1].setChecked(True)
+            self._show_answer()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self._show_focus(True)
+        self.form.row_focused(self)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        # Tab after a lone first digit means that digit.
+        self._take_pending()
+        self._show_focus(False)
+        super().focusOutEvent(event)
+
+    def _show_focus(self, focused: bool) -> None:
+        # A marker and a thicker frame, so the question in hand shows without colour.
+        self.setLineWidth(2 if focused else 0)
+        if hasattr(self, "marker"):
+            self.marker.setText(MARKER if focused else "")
+
+
+class SlipForm(QWidget):
+    """Every question in slip order, the count of slips in, save and undo."""
+
+    def __init__(
+        self,
+        *,
+        event_id: Callable[[], str | None],
+        count: Callable[[str], int],
+        undo,
+        tell: Callable[[str], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._event_id = event_id
+        self._count = count
+        self.undo = undo
+        self._tell = tell
+
+        self.rows = [QuestionRow(name, self) for name in monitoring.QUESTIONS]
+        questions = QWidget()
+        column = QVBoxLayout(questions)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        for row in self.rows:
+            column.addWidget(row)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(questions)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.setAccessibleName(_("Slip questions"))
+
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName(_("Slips for this event"))
+        self.count_label.setWordWrap(True)
+        big = QFont(self.count_label.font())
+        big.setPointSizeF(big.pointSizeF() * 1.6)
+        big.setBold(True)
+        self.count_label.setFont(big)
+        self.save_button = QPushButton(_("Save slip (Enter on the last question)"))
+        self.save_button.setAccessibleName(_("Save slip"))
+        self.save_button.clicked.connect(self.save)
+        self.undo_button = QPushButton(_("Undo last slip (Ctrl+Z)"))
+        self.undo_button.setAccessibleName(_("Undo last slip"))
+        self.undo_button.clicked.connect(self.undo_last)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(_("Slip message"))
+        self.help_label = QLabel("\n".join(line.split(": ", 1)[1] for line in slip_help()))
+        self.help_label.setWordWrap(True)
+        self.help_label.setAccessibleName(_("Slip keys"))
+
+        side = QVBoxLayout()
+        side.addWidget(self.count_label)
+        side.addWidget(self.save_button)
+        side.addWidget(self.undo_button)
+        side.addWidget(self.message)
+        side.addStretch(1)
+        side.addWidget(self.help_label)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setMaximumWidth(self.fontMetrics().averageCharWidth() * 40)
+        side_widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(side_widget)
+
+        for earlier, later in zip(self.rows, self.rows[1:], strict=False):
+            QWidget.setTabOrder(earlier, later)
+        QWidget.setTabOrder(self.rows[-1], self.save_button)
+        QWidget.setTabOrder(self.save_button, self.undo_button)
+
+        undo.subscribe(self._update_undo_button)
+        self._update_undo_button()
+
+    def first_focus(self) -> QWidget:
+        return self.rows[0]
+
+    # -- moving between questions ------------------------------------------------
+
+    def _row(self, name: str) -> QuestionRow:
+        return self.rows[list(monitoring.QUESTIONS).index(name)]
+
+    def advance(self, row: QuestionRow, *, skip: bool = True) -> None:
+        index = self.rows.index(row)
+        if index + 1 >= len(self.rows):
+            return
+        following = self.rows[index + 1]
+        if (
+            skip
+            and following.name == "condition_impact"
+            and self._row("long_term_condition").answer() != "yes"
+            and index + 2 < len(self.rows)
+        ):
+            # Only asked of people with a condition; left "not answered" otherwise.
+            following = self.rows[index + 2]
+        following.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def go_back(self, row: QuestionRow) -> None:
+        index = self.rows.index(row)
+        if index > 0:
+            self.rows[index - 1].setFocus(Qt.FocusReason.BacktabFocusReason)
+
+    def enter_pressed(self, row: QuestionRow) -> None:
+        if row is self.rows[-1]:
+            self.save()
+        else:
+            self.advance(row)
+
+    def row_focused(self, row: QuestionRow) -> None:
+        self.scroll.ensureWidgetVisible(row, 0, self.fontMetrics().height())
+
+    # -- saving -------------------------------------------------------------------
+
+    def answers(self) -> dict[str, str]:
+        return {row.name: row.answer() for row in self.rows}
+
+    def clear(self) -> None:
+        for row in self.rows:
+            row.clear()
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def save(self) -> None:
+        event_id = self._event_id()
+        if event_id is None:
+            self._say(_("Choose an event first, at the top of the page."))
+            return
+        answers = self.answers()
+        try:
+            # Checked here too, so a contradiction is shown beside its question.
+            monitoring.clean_answers(answers)
+        except ValidationError as error:
+            self._say(str(error))
+            if error.field in monitoring.QUESTIONS:
+                row = self._row(error.field)
+                row.show_error(str(error))
+                row.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if all(value == NOT_ANSWERED for value in answers.values()):
+            self._say(_("Nothing is answered yet: type the slip's answers first."))
+            self.rows[0].setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        saved: dict[str, str | None] = {"id": None}
+        first_time = [True]
+
+        def do(store) -> str:
+            # Set on the worker, so an undo queued right behind it finds the id.
+            saved["id"] = monitoring.add_response(store, event_id=event_id, answers=answers)
+            return saved["id"]
+
+        def undo(store) -> None:
+            if saved["id"] is not None:
+                monitoring.delete_response(store, saved["id"])
+
+        def done(_result) -> None:
+            if first_time:
+                first_time.clear()
+                self.clear()
+                self._say(_("Slip saved."))
+                self.rows[0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+        self.undo.push(Change(_("equality slip"), do, undo, done))
+
+    def undo_last(self) -> None:
+        if self._last_is_slip():
+            self.undo.undo()
+            self._say(_("The last slip was taken back."))
+
+    def _last_is_slip(self) -> bool:
+        return self.undo.undo_text() == _("equality slip")
+
+    def _update_undo_button(self) -> None:
+        self.undo_button.setEnabled(self._last_is_slip())
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        if text:
+            self._tell(text)
+
+    # -- the count ------------------------------------------------------------------
+
+    def refresh_count(self) -> None:
+        event_id = self._event_id()
+        if event_id is None:
+            self.count_label.setText(_("No event chosen"))
+            return
+        count = self._count(event_id)
+        self.count_label.setText(
+            ngettext("{count} slip for this event", "{count} slips for this event", count).format(
+                count=count
+            )
+        )
