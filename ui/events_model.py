@@ -64,14 +64,24 @@ def format_when(stamp: str | None, locale: Locale | None = None) -> str:
     )
 
 
+# The columns a click on the header can sort by (ceapp.events.SORT_KEYS); the
+# others hold codes whose order would mean nothing to a reader.
+SORTABLE = frozenset(events.SORT_KEYS)
+# Filters the model passes to ceapp.events.page_events, all optional.
+FILTER_KEYS = ("area_id", "partner_id", "spectrum", "method", "date_from", "date_to")
+
+
 class EventsModel(QAbstractTableModel):
-    """Events newest first, optionally filtered by a search text."""
+    """Events, newest first unless sorted otherwise, optionally searched and filtered."""
 
     def __init__(self, store: Store, *, page_size: int = PAGE_SIZE, parent=None) -> None:
         super().__init__(parent)
         self._store = store
         self._page_size = page_size
         self._search: str | None = None
+        self._filters: dict[str, str] = {}
+        self._sort = events.DEFAULT_SORT
+        self._descending = True
         self._rows: list[dict] = []
         self._exhausted = False
         self._locale = display_locale()
@@ -84,6 +94,25 @@ class EventsModel(QAbstractTableModel):
         return self._search
 
     @property
+    def filters(self) -> dict[str, str]:
+        """The filters in force, without the empty ones."""
+        return dict(self._filters)
+
+    @property
+    def sort_key(self) -> tuple[str, bool]:
+        """(column key, descending)."""
+        return self._sort, self._descending
+
+    @property
+    def page_size(self) -> int:
+        return self._page_size
+
+    @page_size.setter
+    def page_size(self, size: int) -> None:
+        self._page_size = max(1, int(size))
+        self.refresh()
+
+    @property
     def locale(self) -> Locale:
         """The Babel locale numbers and dates are shown in."""
         return self._locale
@@ -92,6 +121,25 @@ class EventsModel(QAbstractTableModel):
         """Show only events whose title, venue, ward or partner contains `text`."""
         self._search = text.strip() or None
         self.refresh()
+
+    def set_filters(self, **filters: str | None) -> None:
+        """Show only events matching every filter given a value (FILTER_KEYS)."""
+        unknown = set(filters) - set(FILTER_KEYS)
+        if unknown:
+            raise ValueError(f"no such filter: {sorted(unknown)}")
+        self._filters = {key: value for key, value in filters.items() if value}
+        self.refresh()
+
+    def set_sort(self, key: str, *, descending: bool) -> None:
+        if key not in SORTABLE:
+            raise ValueError(f"cannot sort by {key!r}")
+        self._sort, self._descending = key, descending
+        self.refresh()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMN_KEYS[column]
+        if key in SORTABLE:
+            self.set_sort(key, descending=order == Qt.SortOrder.DescendingOrder)
 
     def refresh(self) -> None:
         """Drop loaded rows and load the first page again (after a change or a new search)."""
@@ -105,8 +153,19 @@ class EventsModel(QAbstractTableModel):
         self.fetchMore(QModelIndex())
 
     def event_at(self, row: int) -> dict:
-        """The list_events record shown at `row`."""
+        """The page_events record shown at `row`."""
         return self._rows[row]
+
+    def row_of(self, event_id: str) -> int | None:
+        """The row showing `event_id`, if it is loaded."""
+        for row, record in enumerate(self._rows):
+            if record["id"] == event_id:
+                return row
+        return None
+
+    def count(self, store: Store) -> int:
+        """How many events the search and filters give (for the worker: it may take long)."""
+        return events.count_events(store, search=self._search, **self._filters)
 
     # -- Qt model interface ---------------------------------------------------
 
@@ -122,8 +181,16 @@ class EventsModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index) -> None:
         if parent.isValid() or self._exhausted:
             return
-        page = events.list_events(
-            self._store, search=self._search, limit=self._page_size, offset=len(self._rows)
+        last = self._rows[-1] if self._rows else None
+        page = events.page_events(
+            self._store,
+            search=self._search,
+            sort=self._sort,
+            descending=self._descending,
+            after=(last["starts_at"], last["id"]) if last else None,
+            offset=len(self._rows),
+            limit=self._page_size,
+            **self._filters,
         )
         # A short page is the last one; no count query needed to know it.
         self._exhausted = len(page) < self._page_size
