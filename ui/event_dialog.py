@@ -69,7 +69,7 @@ class EventDialog(QDialog):
         right = QFormLayout()
         for form in (left, right):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
 
         # Created in reading order (left column, then right), which is the tab order.
         self.title_edit = self._line(left, "title", _("&Title"))
@@ -163,6 +163,9 @@ class EventDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
+        # Wide enough for a message beside each field on one or two lines, and
+        # narrower than a 1366-pixel screen at the usual font sizes.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 150)
         layout.addWidget(self.buttons)
 
         # A thick border as well as the sign and the message: never colour alone.
@@ -216,7 +219,7 @@ class EventDialog(QDialog):
             combo.setCurrentIndex(-1)
         # Long ward or partner names must not widen the dialog past a small screen.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(20)
+        combo.setMinimumContentsLength(16)
         combo.currentIndexChanged.connect(self.validate)
         self._add_row(form, field, label, combo)
         return combo
