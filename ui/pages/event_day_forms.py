@@ -146,8 +146,8 @@ class QuickIssueForm(_Form):
         self.save_button.setAccessibleName(_("Save issue"))
         self.save_button.clicked.connect(self.save)
 
-        self.add_row("title", _("&Issue:"), self.title_edit)
-        self.add_row("theme", _("T&heme:"), self.theme_combo)
+        self.add_row("title", _("Iss&ue:"), self.title_edit)
+        self.add_row("theme", _("The&me:"), self.theme_combo)
         self.add_row("area_id", _("&Ward (optional):"), self.area_combo)
         self.add_row("partner_id", _("Res&ponsible partner (optional):"), self.partner_combo)
         self.add_row("recorded_by", _("Recorded &by:"), self.by_edit)
@@ -254,7 +254,7 @@ class RegisterForm(_Form):
 
         self.add_row("name", _("&Name:"), self.name_edit)
         self.add_row("contact", _("C&ontact (optional):"), self.contact_edit)
-        self.add_row("consent", _("Consent &recorded:"), self.consent_box)
+        self.add_row("consent", _("&Consent recorded:"), self.consent_box)
         self.add_row("consent_recorded_by", _("Consent recorded &by:"), self.by_edit)
         self.add_row("general", "", self.save_button)
         self.grid.itemAtPosition(self.grid.rowCount() - 1, 0).widget().hide()

@@ -58,6 +58,17 @@ def slip_help() -> list[str]:
     ]
 
 
+def _side_help() -> list[str]:
+    return [
+        _("The answer's number picks it and moves on."),
+        _("P or / is “Prefer not to say”."),
+        _("Ethnic group: type both digits, 01 to 19 (2 to 9 alone also work)."),
+        _("Tab, Enter or Down: next question. Shift+Tab or Up: back."),
+        _("Backspace clears an answer; one left alone is “not answered”."),
+        _("Enter on the last question saves the slip."),
+    ]
+
+
 class QuestionRow(QFrame):
     """One question: its answers as numbered radio buttons, driven by keys on the row."""
 
@@ -104,7 +115,12 @@ class QuestionRow(QFrame):
             button.clicked.connect(lambda _checked=False, c=code: self.pick(c, advance=False))
             self.group.addButton(button, index)
             self.buttons.append(button)
-            grid.addWidget(button, index // columns, index % columns)
+            if long:
+                # Down the columns, so answers under one heading (White, Asian...) stay together.
+                lines = -(-len(self.codes) // columns)
+                grid.addWidget(button, index % lines, index // lines)
+            else:
+                grid.addWidget(button, index // columns, index % columns)
 
         head = QHBoxLayout()
         head.addWidget(self.marker)
@@ -303,7 +319,9 @@ class SlipForm(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName(_("Slip message"))
-        self.help_label = QLabel("\n".join(line.split(": ", 1)[1] for line in slip_help()))
+        self.help_label = QLabel(
+            "\n".join(_("• {line}").format(line=line) for line in _side_help())
+        )
         self.help_label.setWordWrap(True)
         self.help_label.setAccessibleName(_("Slip keys"))
 
@@ -316,7 +334,7 @@ class SlipForm(QWidget):
         side.addWidget(self.help_label)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setMaximumWidth(self.fontMetrics().averageCharWidth() * 40)
+        side_widget.setMaximumWidth(self.fontMetrics().averageCharWidth() * 44)
         side_widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
         layout = QHBoxLayout(self)
