@@ -151,15 +151,24 @@ class GroupsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COLUMN_KEYS.index("name"), QHeaderView.ResizeMode.Stretch)
-        char = self.table.fontMetrics().averageCharWidth()
-        for key, chars in (
-            ("group_type", 26),
-            ("communities", 24),
-            ("languages", 10),
-            ("ward", 16),
-            ("last_took_part", 14),
+        metrics = self.table.fontMetrics()
+        char = metrics.averageCharWidth()
+
+        def widest(key: str, *texts: str) -> int:
+            heading = self.model.headerData(
+                COLUMN_KEYS.index(key), Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
+            )
+            return max(metrics.horizontalAdvance(text) for text in (heading, *texts)) + 3 * char
+
+        # Headers and dates whole; free text capped, eliding (the tooltip has it whole).
+        for key, width in (
+            ("group_type", 34 * char),
+            ("communities", 28 * char),
+            ("languages", widest("languages", "en, bn, so")),
+            ("ward", 16 * char),
+            ("last_took_part", widest("last_took_part", "2026-12-28", _("Not known"))),
         ):
-            header.resizeSection(COLUMN_KEYS.index(key), chars * char)
+            header.resizeSection(COLUMN_KEYS.index(key), width)
         self.count_label = QLabel()
         self.count_label.setAccessibleName(_("Number of groups shown"))
 

@@ -124,16 +124,27 @@ class IssuesPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COLUMN_KEYS.index("title"), QHeaderView.ResizeMode.Stretch)
-        char = self.table.fontMetrics().averageCharWidth()
-        for key, chars in (
-            ("raised_on", 12),
-            ("theme", 20),
-            ("status", 18),
-            ("overdue", 10),
-            ("ward", 16),
-            ("partner", 18),
+        metrics = self.table.fontMetrics()
+        char = metrics.averageCharWidth()
+
+        def widest(key: str, *texts: str, cap: int = 0) -> int:
+            heading = self.model.headerData(
+                COLUMN_KEYS.index(key), Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
+            )
+            width = max(metrics.horizontalAdvance(text) for text in (heading, *texts)) + 3 * char
+            return min(width, cap * char) if cap else width
+
+        # Sized from what each column can hold in the current font and language;
+        # free text is capped and elides (the tooltip has it whole).
+        for key, width in (
+            ("raised_on", widest("raised_on", "2026-12-28")),
+            ("theme", widest("theme", *map(ISSUE_THEMES.label, ISSUE_THEMES.codes), cap=22)),
+            ("status", widest("status", *map(ISSUE_STATUSES.label, ISSUE_STATUSES.codes))),
+            ("overdue", widest("overdue", _("Overdue"))),
+            ("ward", 14 * char),
+            ("partner", 16 * char),
         ):
-            header.resizeSection(COLUMN_KEYS.index(key), chars * char)
+            header.resizeSection(COLUMN_KEYS.index(key), width)
         self.count_label = QLabel()
         self.count_label.setAccessibleName(_("Number of issues shown"))
 
