@@ -88,9 +88,9 @@ class MainWindow(QMainWindow):
             item.setToolTip(_("{page} (Ctrl+{number})").format(page=_(page.title), number=number))
             self.navigation.addItem(item)
             self.page_stack.addWidget(page)
-        self.navigation.setFixedWidth(
-            max(self.navigation.sizeHintForColumn(0) + 4 * self.fontMetrics().averageCharWidth(), 0)
-        )
+        metrics = self.navigation.fontMetrics()
+        widest = max(metrics.horizontalAdvance(_(page.title)) for page in self.pages.values())
+        self.navigation.setFixedWidth(widest + 6 * metrics.averageCharWidth())
         self.navigation.currentRowChanged.connect(self._show_row)
 
         central = QWidget()
