@@ -126,8 +126,8 @@ class EventsPage(QWidget):
 
         self.sort_combo = QComboBox()
         self.sort_combo.setAccessibleName(_("Sort events"))
-        for label, key, descending in SORTS:
-            self.sort_combo.addItem(_(label), (key, descending))
+        for label, _key, _descending in SORTS:
+            self.sort_combo.addItem(_(label))
         self.clear_button = QPushButton(_("C&lear filters"))
         self.clear_button.setAccessibleName(_("Clear filters"))
         self.new_button = QPushButton(_("&New event…"))
@@ -453,7 +453,7 @@ class EventsPage(QWidget):
         self.apply_filters()
 
     def _sort_chosen(self, index: int) -> None:
-        key, descending = self.sort_combo.itemData(index)
+        _label, key, descending = SORTS[index]
         self._sort_by(key, descending)
 
     def _header_sorted(self, section: int, order: Qt.SortOrder) -> None:
@@ -480,7 +480,7 @@ class EventsPage(QWidget):
         )
         header.blockSignals(False)
         self.sort_combo.blockSignals(True)
-        self.sort_combo.setCurrentIndex(self.sort_combo.findData((key, descending)))
+        self.sort_combo.setCurrentIndex([(k, d) for _label, k, d in SORTS].index((key, descending)))
         self.sort_combo.blockSignals(False)
 
     def refresh(self) -> None:
