@@ -338,3 +338,16 @@ def test_every_control_has_an_accessible_name(qtbot, open_window, forum):
                 continue  # the tab bar's own scroll arrows
             assert widget.accessibleName(), (widget, widget.text())
     assert page.shortcut_help()
+
+
+def test_the_event_chosen_on_the_events_page_is_the_one_worked_on(qtbot, open_window, forum):
+    store, _event_id = forum
+    older = store.scalar("SELECT id FROM events WHERE title = 'Older forum'")
+    window = open_window(store)
+    window.context.current_event = older
+    window.show_page("event-day")
+    page = window.pages["event-day"]
+    assert page.event_id == older
+    press(qtbot, Qt.Key.Key_F9)
+    assert attendance.role_total(store, event_id=older, role="young_person") == 1
+    assert page.cards[4].total_label.text() == "1"
