@@ -126,6 +126,10 @@ class EventsPage(QWidget):
 
         self.sort_combo = QComboBox()
         self.sort_combo.setAccessibleName(_("Sort events"))
+        self.sort_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.sort_combo.setMinimumContentsLength(12)
         for label, _key, _descending in SORTS:
             self.sort_combo.addItem(_(label))
         self.clear_button = QPushButton(_("C&lear filters"))
@@ -143,7 +147,8 @@ class EventsPage(QWidget):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            box.setMinimumContentsLength(12)
+            # Narrow when the window is: the stretch gives them room on a wider one.
+            box.setMinimumContentsLength(5)
             return box
 
         self.area_filter = combo(_("Ward filter"), [])
@@ -256,6 +261,8 @@ class EventsPage(QWidget):
             grid.addWidget(QLabel(label), number, 4)
             grid.addWidget(value, number, 5)
             self.count_values[key] = value
+        # Figures sit beside their labels; the spare width goes after the last column.
+        grid.setColumnStretch(6, 1)
         self.not_recorded_note = QLabel(
             _("{dash} means not recorded: nobody counted that role.").format(dash=NOT_RECORDED)
         )
