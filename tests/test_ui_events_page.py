@@ -312,3 +312,14 @@ def test_scrolling_to_the_end_loads_the_next_page(qtbot, open_window, store, sor
     assert len(shown) == 23 and len(set(shown)) == 23
     whole = [row["title"] for row in events.page_events(store, sort=sort, descending=descending)]
     assert shown == whole
+
+
+def test_saving_an_edit_that_changes_nothing_adds_no_undo_step(qtbot, open_window, forum_store):
+    window = open_window(forum_store)
+    page = window.events_page
+    select_title(page, "Allotment drop-in")
+    press(qtbot, page.table, Qt.Key.Key_Return)
+    dialog = opened(qtbot, window)
+    press(qtbot, dialog.title_edit, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert not window.undo_stack.can_undo()

@@ -1,7 +1,10 @@
 """The events table model: rows come from ceapp.events a page at a time.
 
 Like Anki's browser table, it never loads the whole table: Qt asks for more
-(canFetchMore/fetchMore) as the view scrolls towards the end.
+(canFetchMore/fetchMore) as the view scrolls towards the end. In date order
+each page starts after the (starts_at, id) of the last row loaded (keyset
+paging on the events_by_start index); sorted by another column it starts at
+an offset (ceapp.events.page_events says why).
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ceapp import areas, events, partners
+from ceapp.errors import NotFoundError, ValidationError
 from ceapp.i18n import N_, _, ngettext
 from ceapp.vocab import ATTENDANCE_ROLES, METHODS, SPECTRUM
 from ui.event_dialog import EventDialog
@@ -532,7 +533,7 @@ class EventsPage(QWidget):
         if event_id is not None:
             try:
                 detail = events.event_detail(self.reader, event_id)
-            except Exception:
+            except NotFoundError:
                 # Gone since the list loaded (deleted elsewhere): show nothing rather than fail.
                 detail = None
         for button in (self.edit_button, self.delete_button, self.event_day_button):
@@ -610,6 +611,14 @@ class EventsPage(QWidget):
 
     def _edit(self, event_id: str, old: dict, new: dict) -> None:
         title = new["title"].strip()
+        try:
+            unchanged = events.clean_event(self.reader, new) == events.clean_event(self.reader, old)
+        except ValidationError:
+            # The stored event no longer passes today's checks: saving will say why.
+            unchanged = False
+        if unchanged:
+            # Nothing to save, and nothing worth an entry in Edit ▸ Undo.
+            return
         ids = self.ids
         self.context.undo.push(
             Change(
