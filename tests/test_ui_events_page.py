@@ -126,21 +126,27 @@ def test_an_invalid_form_cannot_be_saved_and_says_why(qtbot, open_window, forum_
     dialog.starts_edit.selectAll()
     qtbot.keyClicks(dialog.starts_edit, "2026-06-01 19:00")
     qtbot.keyClicks(dialog.ends_edit, "2026-06-01 18:00")
-    dialog.spectrum_combo.setCurrentIndex(0)
-    dialog.method_combo.setCurrentIndex(0)
 
+    # The times are wrong: said beside the end, before the boxes still to choose.
     assert not title_error.isVisible()
     end_error = dialog._errors["ends_at"]
     assert end_error.isVisible() and "ends before it starts" in end_error.text()
     assert "ends before it starts" in dialog.ends_edit.accessibleDescription()
     assert not dialog.save_button.isEnabled()
+    dialog.spectrum_combo.setCurrentIndex(0)
+    dialog.method_combo.setCurrentIndex(0)
+    assert end_error.isVisible() and not dialog.save_button.isEnabled()
     press(qtbot, dialog.ends_edit, Qt.Key.Key_Return)
     assert dialog.isVisible()
     assert events.list_events(forum_store, search="Evening forum") == []
 
+    dialog.method_combo.setCurrentIndex(-1)
     dialog.ends_edit.selectAll()
     qtbot.keyClicks(dialog.ends_edit, "2026-06-01 21:00")
-    assert not end_error.isVisible() and dialog.save_button.isEnabled()
+    assert not end_error.isVisible() and not dialog.save_button.isEnabled()
+    assert dialog._errors["method"].text() == "⚠ Choose the method."
+    dialog.method_combo.setCurrentIndex(0)
+    assert dialog.save_button.isEnabled()
 
     press(qtbot, dialog.ends_edit, Qt.Key.Key_Escape)
     assert not dialog.isVisible()

@@ -295,9 +295,18 @@ class EventDialog(QDialog):
 
     def validate(self) -> bool:
         """Check the whole form; show the first problem beside its field. True if none."""
+        fields = self.fields()
+        # A combo still on "Choose one…" is checked last, with a stand-in
+        # code meanwhile, so a problem with the dates above it shows first.
+        unchosen = [key for key in ("spectrum", "method") if fields[key] is None]
+        stand_ins = {"spectrum": SPECTRUM.codes[0], "method": METHODS.codes[0]}
         try:
-            self.cleaned()
-            self.error = None
+            events.clean_event(self.reader, {**fields, **{k: stand_ins[k] for k in unchosen}})
+            self.error = (
+                ValidationError(unchosen[0], self._choose_message(unchosen[0]))
+                if unchosen
+                else None
+            )
         except ValidationError as error:
             self.error = error
         for field, label in self._errors.items():
@@ -305,7 +314,7 @@ class EventDialog(QDialog):
             bad = self.error is not None and self.error.field == field
             if bad:
                 label.setText(
-                    _("{sign} {message}").format(sign=WARNING_SIGN, message=self._message(field))
+                    _("{sign} {message}").format(sign=WARNING_SIGN, message=str(self.error))
                 )
             label.setVisible(bad)
             widget.setAccessibleDescription(label.text() if bad else "")
@@ -316,14 +325,12 @@ class EventDialog(QDialog):
         self.save_button.setEnabled(self.error is None)
         return self.error is None
 
-    def _message(self, field: str) -> str:
-        # A combo left on "Choose one…" holds no code; clean_event's message
-        # would list the stored codes, which mean nothing here.
-        if field == "spectrum" and self.spectrum_combo.currentIndex() < 0:
+    @staticmethod
+    def _choose_message(field: str) -> str:
+        # clean_event's message would list the stored codes, which mean nothing here.
+        if field == "spectrum":
             return _("Choose the engagement spectrum.")
-        if field == "method" and self.method_combo.currentIndex() < 0:
-            return _("Choose the method.")
-        return str(self.error)
+        return _("Choose the method.")
 
     def _save_if_valid(self) -> None:
         if self.validate():
