@@ -13,6 +13,14 @@ from PySide6.QtWidgets import QMessageBox
 
 from ceapp import attendance, events, groups
 from ui.events_model import COLUMN_KEYS, PAGE_SIZE, format_when
+from ui.main_window import LAST_PAGE_KEY
+from ui.window_state import settings
+
+
+@pytest.fixture(autouse=True)
+def events_page_first():
+    """Open on the Events page whatever page an earlier test's window remembered."""
+    settings().remove(LAST_PAGE_KEY)
 
 
 def shown(window, row: int, key: str) -> str:
