@@ -151,7 +151,8 @@ _EVENT_COLUMNS = """
     e.id, e.title, e.starts_at, e.ends_at, e.venue, e.spectrum, e.method,
     e.women_only, e.area_id, e.partner_id,
     a.ward AS ward, a.borough AS borough, p.name AS partner,
-    (SELECT COALESCE(SUM(delta), 0) FROM attendance WHERE event_id = e.id) AS attendance
+    -- NULL, not 0, when nobody was counted: "not recorded" is not "nobody came".
+    (SELECT SUM(delta) FROM attendance WHERE event_id = e.id) AS attendance
 """
 _EVENT_JOINS = """
     FROM events e

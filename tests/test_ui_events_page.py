@@ -8,9 +8,8 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
 from ceapp import attendance, events, feedback, issues, monitoring
-from ui.events_model import COLUMN_KEYS
+from ui.events_model import COLUMN_KEYS, NOT_RECORDED
 from ui.main_window import LAST_PAGE_KEY
-from ui.pages.events_page import NOT_RECORDED
 from ui.window_state import settings
 
 
@@ -337,3 +336,20 @@ def test_saving_an_edit_that_changes_nothing_adds_no_undo_step(qtbot, open_windo
     press(qtbot, dialog.title_edit, Qt.Key.Key_Return)
     assert not dialog.isVisible()
     assert not window.undo_stack.can_undo()
+
+
+def test_the_list_shows_a_dash_for_attendance_nobody_recorded(open_window, store):
+    counted = make_event(store, title="Counted forum", starts_at="2026-03-01 18:00")
+    make_event(store, title="Uncounted forum", starts_at="2026-03-02 18:00")
+    attendance.add_count(store, event_id=counted, role="resident", count=2)
+    attendance.add_count(store, event_id=counted, role="resident", count=-2)
+    page = open_window(store).events_page
+    model = page.model
+    column = COLUMN_KEYS.index("attendance")
+    shown = {
+        model.data(model.index(row, COLUMN_KEYS.index("title"))): model.data(
+            model.index(row, column)
+        )
+        for row in range(model.rowCount())
+    }
+    assert shown == {"Uncounted forum": "—", "Counted forum": "0"}

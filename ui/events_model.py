@@ -37,6 +37,8 @@ COLUMNS = (
 )
 COLUMN_KEYS = tuple(key for key, _header in COLUMNS)
 # Every table a row's columns come from: a change to any of them may change what is shown.
+# What a figure nobody recorded shows as (not 0, which would say nobody came).
+NOT_RECORDED = "—"
 SHOWN_TABLES = frozenset({"events", "areas", "partners", "attendance"})
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -239,10 +241,14 @@ class EventsModel(QAbstractTableModel):
         if key == "women_only":
             return _("Yes") if value else ""
         if key == "attendance":
-            return format_decimal(value or 0, locale=self._locale)
+            if value is None:
+                return NOT_RECORDED
+            return format_decimal(value, locale=self._locale)
         return "" if value is None else str(value)
 
     def _tooltip(self, row: dict, key: str) -> str | None:
+        if key == "attendance" and row.get("attendance") is None:
+            return _("Attendance not recorded: nobody was counted in.")
         if key == "title" and row.get("venue"):
             return _("{title}\nVenue: {venue}").format(title=row["title"], venue=row["venue"])
         if key == "ward" and row.get("borough"):

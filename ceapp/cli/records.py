@@ -61,7 +61,7 @@ def events_list(store: Store, args: argparse.Namespace) -> int:
             row["title"],
             METHODS.label(row["method"]),
             row["ward"],
-            row["attendance"],
+            "—" if row["attendance"] is None else row["attendance"],
         ),
     )
 

@@ -34,7 +34,14 @@ from ceapp.errors import NotFoundError, ValidationError
 from ceapp.i18n import N_, _, ngettext
 from ceapp.vocab import ATTENDANCE_ROLES, METHODS, SPECTRUM
 from ui.event_dialog import EventDialog
-from ui.events_model import COLUMN_KEYS, SHOWN_TABLES, SORTABLE, EventsModel, format_when
+from ui.events_model import (
+    COLUMN_KEYS,
+    NOT_RECORDED,
+    SHOWN_TABLES,
+    SORTABLE,
+    EventsModel,
+    format_when,
+)
 from ui.operations import OpChanges
 from ui.pages.context import PageContext
 from ui.undo import Change
@@ -46,7 +53,6 @@ SEARCH_DELAY_MS = 250
 _WIDEST_DATE = "2026-12-28T23:59"
 # A date edit at its minimum shows "Any": no limit on that side of the range.
 _NO_DATE = QDate(1900, 1, 1)
-NOT_RECORDED = "—"
 # Tables the detail panel shows counts from, beyond those the list shows.
 DETAIL_TABLES = frozenset({"issues", "monitoring_responses", "feedback_responses"})
 
@@ -392,6 +398,12 @@ class EventsPage(QWidget):
     def first_focus(self) -> QWidget:
         """The widget that takes the keyboard when the page is shown."""
         return self.search_box
+
+    def page_shown(self) -> None:
+        """Select the event being worked on (chosen here or on another page)."""
+        current = self.context.current_event
+        if current is not None and current != self.selected_event_id():
+            self.select_event(current)
 
     def stop(self) -> None:
         """Stop timers before the database closes."""
