@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -99,13 +99,16 @@ class QuestionRow(QFrame):
 
         self.group = QButtonGroup(self)
         self.buttons: list[QRadioButton] = []
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(self.fontMetrics().averageCharWidth() * 2)
-        grid.setVerticalSpacing(0)
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(self.fontMetrics().averageCharWidth() * 2)
+        self.grid.setVerticalSpacing(0)
         labels = [monitoring.QUESTIONS[name].label(code) for code in self.codes]
-        long = max(len(label) for label in labels) > _LONG_LABEL
-        columns = _COLUMNS_LONG if long else _COLUMNS_SHORT
+        # Long answers (ethnic group) run down the columns, so answers under one
+        # heading (White, Asian...) stay together; short ones run across.
+        self.down_columns = max(len(label) for label in labels) > _LONG_LABEL
+        self.most_columns = _COLUMNS_LONG if self.down_columns else _COLUMNS_SHORT
+        self.columns = 0
         for index, (code, label) in enumerate(zip(self.codes, labels, strict=True)):
             button = QRadioButton(f"{self.key_for(index)}  {label}")
             # The row takes the keys; the buttons are for the mouse and for showing the choice.
@@ -115,12 +118,7 @@ class QuestionRow(QFrame):
             button.clicked.connect(lambda _checked=False, c=code: self.pick(c, advance=False))
             self.group.addButton(button, index)
             self.buttons.append(button)
-            if long:
-                # Down the columns, so answers under one heading (White, Asian...) stay together.
-                lines = -(-len(self.codes) // columns)
-                grid.addWidget(button, index % lines, index // lines)
-            else:
-                grid.addWidget(button, index // columns, index % columns)
+        self._place(self.most_columns)
 
         head = QHBoxLayout()
         head.addWidget(self.marker)
@@ -132,9 +130,30 @@ class QuestionRow(QFrame):
         layout.setContentsMargins(margin, margin // 2, margin, margin // 2)
         layout.setSpacing(margin // 2)
         layout.addLayout(head)
-        layout.addLayout(grid)
+        layout.addLayout(self.grid)
         layout.addWidget(self.error_label)
         self.clear()
+
+    def fit(self, width: int) -> None:
+        """As many answer columns as fit in `width` (never a sideways scroll bar)."""
+        spacing = self.grid.horizontalSpacing()
+        widest = max(button.sizeHint().width() for button in self.buttons) + spacing
+        margins = self.contentsMargins().left() + self.contentsMargins().right()
+        room = width - margins - 2 * self.fontMetrics().averageCharWidth()
+        self._place(max(1, min(self.most_columns, room // max(widest, 1))))
+
+    def _place(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for button in self.buttons:
+            self.grid.removeWidget(button)
+        lines = -(-len(self.buttons) // columns)
+        for index, button in enumerate(self.buttons):
+            if self.down_columns:
+                self.grid.addWidget(button, index % lines, index // lines)
+            else:
+                self.grid.addWidget(button, index // columns, index % columns)
 
     def key_for(self, index: int) -> str:
         if self.codes[index] == PREFER_NOT_TO_SAY:
@@ -300,6 +319,8 @@ class SlipForm(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidget(questions)
         self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.viewport().installEventFilter(self)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scroll.setAccessibleName(_("Slip questions"))
 
@@ -349,6 +370,12 @@ class SlipForm(QWidget):
 
         undo.subscribe(self._update_undo_button)
         self._update_undo_button()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            for row in self.rows:
+                row.fit(event.size().width())
+        return super().eventFilter(watched, event)
 
     def first_focus(self) -> QWidget:
         return self.rows[0]
