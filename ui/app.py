@@ -143,7 +143,7 @@ class _Session:
         old = self.window
         old.keep_database_open = True
         window = MainWindow(old.reader, ops=old.ops)
-        window.show_page(old.page_stack.currentWidget().key)
+        window.show_page(old.current_page.key)
         self._show(window)
 
     def close(self) -> None:

@@ -14,12 +14,14 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
@@ -80,6 +82,7 @@ class MainWindow(QMainWindow):
         self.navigation.setAccessibleName(_("Pages"))
         self.navigation.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.page_stack = QStackedWidget()
+        self._holders: dict[str, QScrollArea] = {}
         for number, (key, page) in enumerate(self.pages.items(), start=1):
             item = QListWidgetItem(_(page.title))
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -87,7 +90,15 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(0, self.fontMetrics().height() * 2))
             item.setToolTip(_("{page} (Ctrl+{number})").format(page=_(page.title), number=number))
             self.navigation.addItem(item)
-            self.page_stack.addWidget(page)
+            # Larger text (a 200% desktop) can make a page bigger than a small
+            # screen: it then scrolls instead of running off the edge.
+            holder = QScrollArea()
+            holder.setWidget(page)
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self._holders[key] = holder
+            self.page_stack.addWidget(holder)
         metrics = self.navigation.fontMetrics()
         widest = max(metrics.horizontalAdvance(_(page.title)) for page in self.pages.values())
         self.navigation.setFixedWidth(widest + 6 * metrics.averageCharWidth())
@@ -116,7 +127,7 @@ class MainWindow(QMainWindow):
 
     @property
     def current_page(self) -> QWidget:
-        return self.page_stack.currentWidget()
+        return self.page_stack.currentWidget().widget()
 
     def show_page(self, key: str) -> None:
         """Bring a page forward (and remember it for next time)."""
@@ -131,7 +142,7 @@ class MainWindow(QMainWindow):
             return
         key = self.navigation.item(row).data(Qt.ItemDataRole.UserRole)
         page = self.pages[key]
-        self.page_stack.setCurrentWidget(page)
+        self.page_stack.setCurrentWidget(self._holders[key])
         settings().setValue(LAST_PAGE_KEY, key)
         if hasattr(page, "page_shown"):
             page.page_shown()
