@@ -145,3 +145,33 @@ def test_the_app_font_keeps_the_size_the_desktop_asks_for(qapp):
         assert qapp.font().pointSizeF() == 20
     finally:
         qapp.setFont(before)
+
+
+ARABIC_PO = """
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: ar\\n"
+"Plural-Forms: nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : "
+"n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);\\n"
+
+msgid "Events"
+msgstr "الفعاليات"
+"""
+
+
+def test_a_right_to_left_language_flips_the_layout(
+    qapp, no_event_loop_session, store, tmp_path, monkeypatch
+):
+    folder = tmp_path / "ar" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "ceapp.po").write_text(ARABIC_PO, encoding="utf-8")
+    i18n.compile_catalogs(tmp_path)
+    monkeypatch.setattr(i18n, "TRANSLATIONS_DIR", tmp_path)
+    window = no_event_loop_session(store)
+    assert "ar" in window.language_actions
+    window.language_actions["ar"].trigger()
+    arabic = no_event_loop_session.session.window
+    assert qapp.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert arabic.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert arabic.navigation.item(0).text() == "الفعاليات"
