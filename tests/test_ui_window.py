@@ -6,7 +6,19 @@ import pytest
 from factories import make_event
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from ceapp import i18n
 from ceapp.store import open_store
@@ -175,3 +187,35 @@ def test_a_right_to_left_language_flips_the_layout(
     assert qapp.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert arabic.layoutDirection() == Qt.LayoutDirection.RightToLeft
     assert arabic.navigation.item(0).text() == "الفعاليات"
+
+
+def test_every_control_on_every_page_has_a_name_a_screen_reader_can_say(open_window, store):
+    make_event(store, title="Forum")
+    window = open_window(store)
+    labelled = set()
+    for label in window.findChildren(QLabel):
+        if label.buddy() is not None:
+            labelled.add(label.buddy())
+    controls = (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+    )
+    nameless = []
+    for key, page in window.pages.items():
+        for widget in page.findChildren(QWidget):
+            if not isinstance(widget, controls) or not widget.isVisibleTo(page):
+                continue
+            inner = isinstance(widget, QLineEdit) and isinstance(
+                widget.parent(), QComboBox | QAbstractSpinBox
+            )
+            if inner or isinstance(widget, QHeaderView):
+                continue  # parts of a named control: the combo, date box or table
+            text = widget.text() if isinstance(widget, QAbstractButton) else ""
+            if not (widget.accessibleName() or text.strip("&") or widget in labelled):
+                nameless.append(f"{key}: {type(widget).__name__} {widget.objectName()}")
+    assert nameless == []
