@@ -351,3 +351,28 @@ def test_the_event_chosen_on_the_events_page_is_the_one_worked_on(qtbot, open_wi
     press(qtbot, Qt.Key.Key_F9)
     assert attendance.role_total(store, event_id=older, role="young_person") == 1
     assert page.cards[4].total_label.text() == "1"
+
+
+def test_a_take_away_the_database_refuses_is_explained_beside_the_counter(
+    qtbot, open_window, forum, monkeypatch
+):
+    """Two quick taps can both pass the page's check; the database has the last word."""
+    store, event_id = forum
+    window, page = open_page(qtbot, open_window, store)
+    press(qtbot, Qt.Key.Key_F5)
+    # The page's own check reads a moment too early and lets both through;
+    # the write's check, inside its transaction, still refuses.
+    real_check = attendance.check_count
+
+    def check(store, **kwargs):
+        if store is page.reader:
+            return None
+        return real_check(store, **kwargs)
+
+    monkeypatch.setattr(attendance, "check_count", check)
+    press(qtbot, Qt.Key.Key_F5, Qt.KeyboardModifier.ShiftModifier)
+    press(qtbot, Qt.Key.Key_F5, Qt.KeyboardModifier.ShiftModifier)
+    assert attendance.role_total(store, event_id=event_id, role="resident") == 0
+    card = page.cards[0]
+    assert "take away at most 0" in card.error_label.text()
+    assert window.undo_stack.undo_text() is not None

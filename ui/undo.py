@@ -33,6 +33,9 @@ class Change:
     undo: Write
     # Called on the GUI thread with what `do` returned, the first time and on redo.
     on_done: Callable[[Any], None] | None = None
+    # Told, instead of the window, when the database refuses the change (so a
+    # page can show why beside the control that made it).
+    on_failure: Callable[[BaseException], None] | None = None
 
 
 class UndoStack:
@@ -53,7 +56,7 @@ class UndoStack:
         self._done.append(change)
         del self._done[:-LIMIT]
         self._undone.clear()
-        self._run(change.do, change.on_done, failed=lambda: self._forget(change))
+        self._run(change.do, change.on_done, failed=lambda: self._forget(change), change=change)
         self._changed()
 
     def can_undo(self) -> bool:
@@ -73,7 +76,7 @@ class UndoStack:
             return
         change = self._done.pop()
         self._undone.append(change)
-        self._run(change.undo, None, failed=lambda: self._forget(change))
+        self._run(change.undo, None, failed=lambda: self._forget(change), change=change)
         self._changed()
 
     def redo(self) -> None:
@@ -81,7 +84,7 @@ class UndoStack:
             return
         change = self._undone.pop()
         self._done.append(change)
-        self._run(change.do, change.on_done, failed=lambda: self._forget(change))
+        self._run(change.do, change.on_done, failed=lambda: self._forget(change), change=change)
         self._changed()
 
     def clear(self) -> None:
@@ -89,13 +92,14 @@ class UndoStack:
         self._undone.clear()
         self._changed()
 
-    def _run(self, write: Write, on_done, *, failed: Callable[[], None]) -> None:
+    def _run(self, write: Write, on_done, *, failed: Callable[[], None], change: Change) -> None:
         def on_failure(error: BaseException) -> None:
             # The database refused: this change cannot be trusted to undo or
             # redo any more (the record may be gone), so it leaves the stack.
             failed()
-            if self.on_failure is not None:
-                self.on_failure(error)
+            tell = change.on_failure or self.on_failure
+            if tell is not None:
+                tell(error)
 
         self._ops.run_write(write, on_success=on_done, on_failure=on_failure)
 

@@ -296,7 +296,13 @@ class EventDayPage(QWidget):
         def undo(store) -> str:
             return attendance.add_count(store, event_id=event_id, role=role, count=-delta)
 
-        self.context.undo.push(Change(text, do, undo))
+        def refused(error: BaseException) -> None:
+            # Two quick taps can both pass the check above before either is
+            # written; the database then refuses the second: say so here too.
+            card.show_error(str(error))
+            self._refresh_counts()
+
+        self.context.undo.push(Change(text, do, undo, on_failure=refused))
 
     # -- tabs -------------------------------------------------------------------------
 
