@@ -15,8 +15,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,11 +30,10 @@ from PySide6.QtWidgets import (
 from ceapp import areas, events, partners
 from ceapp.errors import NotFoundError, ValidationError
 from ceapp.i18n import N_, _, ngettext
-from ceapp.vocab import ATTENDANCE_ROLES, METHODS, SPECTRUM
+from ceapp.vocab import METHODS, SPECTRUM
 from ui.event_dialog import EventDialog
 from ui.events_model import (
     COLUMN_KEYS,
-    NOT_RECORDED,
     SHOWN_TABLES,
     SORTABLE,
     EventsModel,
@@ -44,6 +41,7 @@ from ui.events_model import (
 )
 from ui.operations import OpChanges
 from ui.pages.context import PageContext
+from ui.pages.event_detail import EventDetailBox
 from ui.undo import Change
 
 # Typing pauses this long before the list is searched, so each keystroke does
@@ -236,66 +234,13 @@ class EventsPage(QWidget):
         self.count_label.setAccessibleName(_("Number of events shown"))
 
     def _build_detail(self) -> None:
-        self.detail_box = QGroupBox(_("Selected event"))
-        self.detail_title = QLabel()
-        self.detail_title.setWordWrap(True)
-        self.detail_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        title_font = self.detail_title.font()
-        title_font.setBold(True)
-        self.detail_title.setFont(title_font)
-
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(self.fontMetrics().averageCharWidth() * 2)
-        self.role_values: dict[str, QLabel] = {}
-        rows = 3
-        for number, code in enumerate(ATTENDANCE_ROLES.codes):
-            name = QLabel(_("{role}:").format(role=ATTENDANCE_ROLES.label(code)))
-            value = QLabel(NOT_RECORDED)
-            value.setAlignment(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
-            grid.addWidget(name, number % rows, 2 * (number // rows))
-            grid.addWidget(value, number % rows, 2 * (number // rows) + 1)
-            self.role_values[code] = value
-        self.count_values: dict[str, QLabel] = {}
-        for number, (key, label) in enumerate(
-            (
-                ("issues", _("Issues raised:")),
-                ("monitoring_responses", _("Monitoring slips in:")),
-                ("feedback", _("Feedback sheets:")),
-            )
-        ):
-            value = QLabel(NOT_RECORDED)
-            value.setAlignment(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
-            grid.addWidget(QLabel(label), number, 4)
-            grid.addWidget(value, number, 5)
-            self.count_values[key] = value
-        # Figures sit beside their labels; the spare width goes after the last column.
-        grid.setColumnStretch(6, 1)
-        self.not_recorded_note = QLabel(
-            _("{dash} means not recorded: nobody counted that role.").format(dash=NOT_RECORDED)
-        )
-        self.not_recorded_note.setWordWrap(True)
-
-        self.edit_button = QPushButton(_("&Edit…"))
-        self.edit_button.setAccessibleName(_("Edit event"))
-        self.edit_button.setToolTip(_("Edit event (Enter)"))
-        self.delete_button = QPushButton(_("&Delete…"))
-        self.delete_button.setAccessibleName(_("Delete event"))
-        self.delete_button.setToolTip(_("Delete event (Delete)"))
-        self.event_day_button = QPushButton(_("Open in event &day"))
-        self.event_day_button.setAccessibleName(_("Open in event day"))
-        self.event_day_button.setToolTip(_("Open in event day (Ctrl+D)"))
-        buttons = QVBoxLayout()
-        for button in (self.edit_button, self.delete_button, self.event_day_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-
-        figures = QVBoxLayout()
-        figures.addWidget(self.detail_title)
-        figures.addLayout(grid)
-        figures.addWidget(self.not_recorded_note)
-        row = QHBoxLayout(self.detail_box)
-        row.addLayout(figures, 1)
-        row.addLayout(buttons)
+        self.detail_box = EventDetailBox()
+        # The page's tests and shortcuts reach the panel's parts through the page.
+        self.role_values = self.detail_box.role_values
+        self.count_values = self.detail_box.count_values
+        self.edit_button = self.detail_box.edit_button
+        self.delete_button = self.detail_box.delete_button
+        self.event_day_button = self.detail_box.event_day_button
 
     def _lay_out(self) -> None:
         def labelled(text: str, widget: QWidget) -> QLabel:
@@ -548,30 +493,7 @@ class EventsPage(QWidget):
             except NotFoundError:
                 # Gone since the list loaded (deleted elsewhere): show nothing rather than fail.
                 detail = None
-        for button in (self.edit_button, self.delete_button, self.event_day_button):
-            button.setEnabled(detail is not None)
-        if detail is None:
-            self.detail_title.setText(_("Choose an event in the list to see it here."))
-            for label in (*self.role_values.values(), *self.count_values.values()):
-                label.setText(NOT_RECORDED)
-            return
-        self.detail_title.setText(
-            _("{title} · {when}").format(
-                title=detail["title"], when=format_when(detail["starts_at"], self.model.locale)
-            )
-        )
-        locale = self.model.locale
-        for code, label in self.role_values.items():
-            total = detail["attendance"].get(code)
-            text = NOT_RECORDED if total is None else format_decimal(total, locale=locale)
-            label.setText(text)
-            label.setAccessibleName(
-                _("{role}: not recorded").format(role=ATTENDANCE_ROLES.label(code))
-                if total is None
-                else _("{role}: {count}").format(role=ATTENDANCE_ROLES.label(code), count=text)
-            )
-        for key, label in self.count_values.items():
-            label.setText(format_decimal(detail[key], locale=locale))
+        self.detail_box.show_event(detail, self.model.locale)
 
     # -- changes --------------------------------------------------------------------
 
