@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from factories import make_event
 from PySide6.QtCore import Qt
@@ -376,3 +379,22 @@ def test_a_take_away_the_database_refuses_is_explained_beside_the_counter(
     card = page.cards[0]
     assert "take away at most 0" in card.error_label.text()
     assert window.undo_stack.undo_text() is not None
+
+
+def test_slips_typed_in_the_window_never_stay_in_the_wal(qtbot, open_window, forum):
+    """With the window's real threads and two connections, as at a forum."""
+    store, event_id = forum
+    window = open_window(store, synchronous=False)
+    qtbot.keyClick(
+        window.focusWidget() or window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier
+    )
+    page = window.pages["event-day"]
+    wal = f"{store.path}-wal"
+    for number, (keys, _answers) in enumerate(SLIPS, start=1):
+        type_keys(qtbot, keys)
+        qtbot.waitUntil(lambda n=number: len(slips(store, event_id)) == n)
+        window.ops.wait_for_idle()
+        typed = {row["id"] for row in slips(store, event_id)}
+        data = Path(wal).read_bytes() if os.path.exists(wal) else b""
+        assert not any(slip_id.encode() in data for slip_id in typed)
+    assert page.slips.count_label.text() == "5 slips for this event"
