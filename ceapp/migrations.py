@@ -187,9 +187,22 @@ def _redaction_flag(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE changes ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0")
 
 
+def _trusted_devices(conn: sqlite3.Connection) -> None:
+    # Which laptops this one accepts bundles from: local configuration, like
+    # meta, so never synchronised and not in schema.TABLES. Public keys are
+    # raw Ed25519 keys in hex.
+    conn.execute(
+        "CREATE TABLE trusted_devices ("
+        " name TEXT PRIMARY KEY,"
+        " public_key TEXT NOT NULL UNIQUE,"
+        " trusted_at TEXT NOT NULL)"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "redaction flag on the change log", _redaction_flag),
+    Migration(3, "trusted devices for sync", _trusted_devices),
 )
 
 

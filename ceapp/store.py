@@ -72,6 +72,14 @@ class Store:
         self.anonymous_rows: dict[str, dict] = {}
         # Set by open_store when an existing database had lost its node id.
         self.node_was_missing = False
+        # Set by open_store when the file was a copy of another installation's
+        # database and got a node id and device key of its own (ceapp.sync.identity).
+        self.node_was_renewed = False
+
+    @property
+    def passphrase(self) -> str | None:
+        """The database passphrase, which also locks the device key beside it."""
+        return self._passphrase
 
     # -- meta --------------------------------------------------------------
 
@@ -457,6 +465,12 @@ def open_store(
     try:
         with database_errors(path):
             store = _prepare(conn, path, passphrase=passphrase, existed=existed, memory=memory)
+            # Imported here: identity builds on Store.
+            from ceapp.sync.identity import renew_if_copied
+
+            # Before anything else writes: a copy must not write under the
+            # original's node id.
+            renew_if_copied(store)
     except BaseException:
         # Let go of the file: an open connection would keep it locked.
         conn.close()

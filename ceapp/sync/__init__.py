@@ -1,0 +1,1 @@
+"""Offline sync between laptops: device identity and trust (bundles come later)."""
