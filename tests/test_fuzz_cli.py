@@ -59,6 +59,8 @@ MAX_LINE = 300
 UNSAFE_OUTPUT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # The window's command: the launcher runs it, never ceapp.cli.
 EXCLUDED_COMMANDS = {"gui"}
+# Options naming a file a command creates (`backup --out`, `sync id --out`).
+WRITTEN_FILES = {"out"}
 
 
 @dataclass(frozen=True)
@@ -318,8 +320,13 @@ def _value(dest: str, world: World, *, calm: bool) -> st.SearchStrategy[str]:
     plausible = _plausible(dest, world)
     hostile = st.one_of(HOSTILE, NUMBERS, TEXT, st.tuples(plausible, HOSTILE | TEXT).map("".join))
     if calm:
-        return st.integers(0, 29).flatmap(lambda roll: hostile if roll == 0 else plausible)
-    return st.one_of(plausible, hostile)
+        chosen = st.integers(0, 29).flatmap(lambda roll: hostile if roll == 0 else plausible)
+    else:
+        chosen = st.one_of(plausible, hostile)
+    if dest in WRITTEN_FILES:
+        # Commands create these files: keep them inside the example's folder.
+        return chosen.map(_safe_name)
+    return chosen
 
 
 @st.composite

@@ -264,3 +264,21 @@ def test_an_in_memory_database_has_an_identity_without_a_file(tmp_path, monkeypa
         assert identity.device_identity(store) == me
         assert identity.private_key(store).public_key() is not None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_renewed_copy_passes_check_and_sync_id_says_so(tmp_path):
+    from ceapp import integrity
+
+    original = tmp_path / "first.db"
+    with open_store(str(original)) as store:
+        make_area(store)
+        identity.device_identity(store)
+    copy = tmp_path / "moved" / "first.db"
+    copy.parent.mkdir()
+    shutil.copy(original, copy)
+    code, printed, err = _cli("--db", copy, "sync", "id")
+    assert code == 0, err
+    assert "its own installation id" in printed
+    with open_store(str(copy)) as store:
+        make_area(store, ward="Spinney Hills")
+        assert integrity.check(store) == []

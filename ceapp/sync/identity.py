@@ -127,18 +127,20 @@ def _write_private_key(store: Store, key: Ed25519PrivateKey) -> None:
 def _new_key(store: Store, *, node: str | None = None) -> str:
     """Make and save a key pair; record its public half (and a new node id). Returns it as hex.
 
-    The key file is written first: a kill before the commit leaves a file
-    whose recorded key does not match, which the next opening renews again.
+    Call inside a transaction, which holds the write lock, so two processes
+    never both make a key for one file. The key file is written before the
+    commit: a kill in between leaves a file whose recorded key does not
+    match, which the next opening renews again.
     """
+    store.require_transaction()
     key = Ed25519PrivateKey.generate()
     _write_private_key(store, key)
     public = public_hex(key.public_key())
-    with store.transaction():
-        store._set_meta(META_PUBLIC_KEY, public)
-        if store.path != MEMORY:
-            store._set_meta(META_KEY_HOME, _home(store))
-        if node is not None:
-            store._set_meta("node_id", node)
+    store._set_meta(META_PUBLIC_KEY, public)
+    if store.path != MEMORY:
+        store._set_meta(META_KEY_HOME, _home(store))
+    if node is not None:
+        store._set_meta("node_id", node)
     return public
 
 
@@ -146,7 +148,9 @@ def device_identity(store: Store) -> Identity:
     """This installation's public key and fingerprint, making the key pair on first use."""
     public = recorded_public_key(store)
     if public is None:
-        public = _new_key(store)
+        with store.transaction():
+            # Looked at again with the lock held: another process may just have made it.
+            public = recorded_public_key(store) or _new_key(store)
     return Identity(public_key_hex=public, fingerprint_words=fingerprint_words(public))
 
 
@@ -182,10 +186,15 @@ def renew_if_copied(store: Store) -> bool:
     """
     if not is_copy(store):
         return False
-    node = secrets.token_hex(8)
-    _new_key(store, node=node)
-    store.node = node
-    store.clock.node = node
+    with store.transaction():
+        # Looked at again with the lock held: another process opening the same
+        # copy may have renewed it already, and then its node is ours too.
+        if not is_copy(store):
+            store.node = store.clock.node = store._meta("node_id")
+            return False
+        node = secrets.token_hex(8)
+        _new_key(store, node=node)
+    store.node = store.clock.node = node
     store.node_was_renewed = True
     return True
 
