@@ -19,7 +19,7 @@ MAX_NAME = 100
 def _clean_name(name: str | None) -> str:
     cleaned = " ".join((name or "").split())
     if not cleaned:
-        raise ValidationError("name", _("Give the device a name with --name, e.g. \"Laptop 3\"."))
+        raise ValidationError("name", _('Give the device a name with --name, e.g. "Laptop 3".'))
     if len(cleaned) > MAX_NAME:
         raise ValidationError(
             "name",
@@ -49,12 +49,12 @@ def trust(store: Store, *, name: str | None, public_key_hex: str) -> dict:
         if row["public_key"] == public_key_hex:
             raise ValidationError(
                 "keyfile",
-                _("That key is already trusted, as \"{name}\".").format(name=row["name"]),
+                _('That key is already trusted, as "{name}".').format(name=row["name"]),
             )
         raise ValidationError(
             "name",
             _(
-                "A device called \"{name}\" is already trusted; choose another name, "
+                'A device called "{name}" is already trusted; choose another name, '
                 "or untrust it first."
             ).format(name=name),
         )
@@ -90,7 +90,7 @@ def untrust(store: Store, name: str | None) -> None:
     )
     if not found:
         raise NotFoundError(
-            _("No trusted device is called \"{name}\"; `ceapp sync devices` lists them.").format(
+            _('No trusted device is called "{name}"; `ceapp sync devices` lists them.').format(
                 name=name
             )
         )
@@ -100,6 +100,4 @@ def untrust(store: Store, name: str | None) -> None:
 
 def trusted_name(store: Store, public_key_hex: str) -> str | None:
     """The name a trusted device was given, or None for an unknown signer."""
-    return store.scalar(
-        "SELECT name FROM trusted_devices WHERE public_key = ?", (public_key_hex,)
-    )
+    return store.scalar("SELECT name FROM trusted_devices WHERE public_key = ?", (public_key_hex,))
