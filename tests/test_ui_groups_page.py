@@ -52,7 +52,7 @@ def open_groups(open_window, store):
 
 
 def names(page) -> list[str]:
-    return [page.model.group_at(row)["name"] for row in range(page.model.rowCount())]
+    return [page.model.record_at(row)["name"] for row in range(page.model.rowCount())]
 
 
 def select(qtbot, page, name: str) -> None:

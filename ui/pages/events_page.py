@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +41,7 @@ from ui.events_model import (
 from ui.operations import OpChanges
 from ui.pages.context import PageContext
 from ui.pages.event_detail import EventDetailBox
+from ui.record_tables import record_table
 from ui.undo import Change
 
 # Typing pauses this long before the list is searched, so each keystroke does
@@ -202,15 +202,7 @@ class EventsPage(QWidget):
 
     def _build_table(self) -> None:
         self.model = EventsModel(self.reader, parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.setAccessibleName(_("Events"))
+        self.table = record_table(self.model, _("Events"))
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +36,7 @@ from ceapp.vocab import GROUP_TYPES
 from ui.operations import OpChanges
 from ui.pages.context import PageContext
 from ui.pages.issues_page import filter_combo, labelled, set_combo_items
+from ui.record_tables import RecordListModel, record_table
 
 SHOWN_TABLES = ("community_groups", "areas", "events")
 COLUMNS = (
@@ -50,46 +50,14 @@ COLUMNS = (
 COLUMN_KEYS = tuple(key for key, _header in COLUMNS)
 
 
-class GroupsModel(QAbstractTableModel):
+class GroupsModel(RecordListModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[dict] = []
         self.last_took_part: dict[str, str | None] | None = None
 
-    def set_rows(self, rows: list[dict]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def group_at(self, row: int) -> dict:
-        return self._rows[row]
-
-    def row_of(self, group_id: str | None) -> int | None:
-        for row, group in enumerate(self._rows):
-            if group["id"] == group_id:
-                return row
-        return None
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section][1])
-        return None
-
-    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        row = self._rows[index.row()]
-        key = COLUMN_KEYS[index.column()]
+    def text(self, row: dict, key: str) -> str:
         if key == "group_type":
             return GROUP_TYPES.label(row["group_type"])
         if key in ("communities", "languages"):
@@ -139,15 +107,7 @@ class GroupsPage(QWidget):
             filters.setColumnStretch(column, 1)
 
         self.model = GroupsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.setAccessibleName(_("Groups"))
+        self.table = record_table(self.model, _("Groups"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COLUMN_KEYS.index("name"), QHeaderView.ResizeMode.Stretch)
@@ -301,7 +261,7 @@ class GroupsPage(QWidget):
             self._show_group(None)
             return
         try:
-            group = groups.get_group(self.reader, self.model.group_at(current.row())["id"])
+            group = groups.get_group(self.reader, self.model.record_at(current.row())["id"])
         except CeappError:
             group = None
         self._show_group(group)

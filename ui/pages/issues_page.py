@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from ceapp.vocab import ISSUE_STATUSES, ISSUE_THEMES
 from ui.issues_model import COLUMN_KEYS, IssuesModel
 from ui.operations import OpChanges
 from ui.pages.context import PageContext
+from ui.record_tables import record_table
 from ui.undo import Change
 from ui.window_state import settings
 
@@ -112,15 +112,7 @@ class IssuesPage(QWidget):
 
         # -- the list --
         self.model = IssuesModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.setAccessibleName(_("Issues"))
+        self.table = record_table(self.model, _("Issues"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COLUMN_KEYS.index("title"), QHeaderView.ResizeMode.Stretch)
@@ -354,7 +346,7 @@ class IssuesPage(QWidget):
         if not current.isValid():
             self._show_issue(None)
             return
-        issue_id = self.model.issue_at(current.row())["id"]
+        issue_id = self.model.record_at(current.row())["id"]
         try:
             issue = issues.get_issue(self.reader, issue_id)
         except CeappError:
