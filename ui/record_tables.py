@@ -1,10 +1,11 @@
-"""What the pages' record lists share: the table view's set-up, and a model for
-short lists loaded at once (issues, groups: hundreds, not the events' millions)."""
+"""What the pages' record lists share: the table view's set-up, a model for short
+lists loaded at once (issues, groups: hundreds, not the events' millions), and
+the filter bar's labelled combo boxes."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QComboBox, QLabel, QTableView, QWidget
 
 from ceapp.i18n import _
 
@@ -70,3 +71,32 @@ class RecordListModel(QAbstractTableModel):
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         return self.text(self._rows[index.row()], self.column_keys[index.column()])
+
+
+def filter_combo(name: str, items: list[tuple[str, str | None]]) -> QComboBox:
+    """A combo whose first item, "All", means no filter; item data is the code or id."""
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    combo.addItem(_("All"), None)
+    for text, data in items:
+        combo.addItem(text, data)
+    return combo
+
+
+def set_combo_items(combo: QComboBox, items: list[tuple[str, str]]) -> None:
+    """Replace a filter combo's items, keeping the choice when it is still there."""
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(_("All"), None)
+    for text, data in items:
+        combo.addItem(text, data)
+    found = combo.findData(chosen)
+    combo.setCurrentIndex(max(found, 0))
+    combo.blockSignals(False)
+
+
+def labelled(text: str, widget: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label

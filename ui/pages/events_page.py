@@ -41,7 +41,7 @@ from ui.events_model import (
 from ui.operations import OpChanges
 from ui.pages.context import PageContext
 from ui.pages.event_detail import EventDetailBox
-from ui.record_tables import record_table
+from ui.record_tables import filter_combo, labelled, record_table, set_combo_items
 from ui.undo import Change
 
 # Typing pauses this long before the list is searched, so each keystroke does
@@ -144,11 +144,7 @@ class EventsPage(QWidget):
         self.new_button.setToolTip(_("New event (Ctrl+N)"))
 
         def combo(name: str, items) -> QComboBox:
-            box = QComboBox()
-            box.setAccessibleName(name)
-            box.addItem(_("All"), "")
-            for text, data in items:
-                box.addItem(text, data)
+            box = filter_combo(name, items)
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -191,14 +187,7 @@ class EventsPage(QWidget):
                 [(row["name"], row["id"]) for row in partners.list_partners(self.reader)],
             ),
         ):
-            chosen = box.currentData()
-            box.blockSignals(True)
-            while box.count() > 1:
-                box.removeItem(1)
-            for text, data in rows:
-                box.addItem(text, data)
-            box.setCurrentIndex(max(box.findData(chosen), 0) if chosen else 0)
-            box.blockSignals(False)
+            set_combo_items(box, rows)
 
     def _build_table(self) -> None:
         self.model = EventsModel(self.reader, parent=self)
@@ -235,11 +224,6 @@ class EventsPage(QWidget):
         self.event_day_button = self.detail_box.event_day_button
 
     def _lay_out(self) -> None:
-        def labelled(text: str, widget: QWidget) -> QLabel:
-            label = QLabel(text)
-            label.setBuddy(widget)
-            return label
-
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
         top.addWidget(labelled(_("S&ort:"), self.sort_combo))

@@ -35,8 +35,13 @@ from ceapp.i18n import N_, _, ngettext
 from ceapp.vocab import GROUP_TYPES
 from ui.operations import OpChanges
 from ui.pages.context import PageContext
-from ui.pages.issues_page import filter_combo, labelled, set_combo_items
-from ui.record_tables import RecordListModel, record_table
+from ui.record_tables import (
+    RecordListModel,
+    filter_combo,
+    labelled,
+    record_table,
+    set_combo_items,
+)
 
 SHOWN_TABLES = ("community_groups", "areas", "events")
 COLUMNS = (

@@ -35,42 +35,13 @@ from ceapp.vocab import ISSUE_STATUSES, ISSUE_THEMES
 from ui.issues_model import COLUMN_KEYS, IssuesModel
 from ui.operations import OpChanges
 from ui.pages.context import PageContext
-from ui.record_tables import record_table
+from ui.record_tables import filter_combo, labelled, record_table, set_combo_items
 from ui.undo import Change
 from ui.window_state import settings
 
 SHOWN_TABLES = ("issues", "issue_status_history", "areas", "partners")
 # Who last changed a status, offered again next time.
 CHANGED_BY_KEY = "issues/changed_by"
-
-
-def filter_combo(name: str, items: list[tuple[str, str | None]]) -> QComboBox:
-    """A combo whose first item, "All", means no filter; item data is the code or id."""
-    combo = QComboBox()
-    combo.setAccessibleName(name)
-    combo.addItem(_("All"), None)
-    for text, data in items:
-        combo.addItem(text, data)
-    return combo
-
-
-def set_combo_items(combo: QComboBox, items: list[tuple[str, str]]) -> None:
-    """Replace a filter combo's items, keeping the choice when it is still there."""
-    chosen = combo.currentData()
-    combo.blockSignals(True)
-    combo.clear()
-    combo.addItem(_("All"), None)
-    for text, data in items:
-        combo.addItem(text, data)
-    found = combo.findData(chosen)
-    combo.setCurrentIndex(max(found, 0))
-    combo.blockSignals(False)
-
-
-def labelled(text: str, widget: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(widget)
-    return label
 
 
 class IssuesPage(QWidget):
