@@ -38,3 +38,7 @@ class SchemaTooNewError(StoreError):
 
 class PassphraseError(StoreError):
     """The database is encrypted and the passphrase is missing or wrong."""
+
+
+class BundleRefused(CeappError):
+    """A sync bundle that was not imported; the database is untouched."""
