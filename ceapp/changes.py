@@ -55,11 +55,13 @@ def _stamp(store: Store, spec: TableSpec) -> str:
     return zero_stamp(store.node) if spec.anonymous else store.clock.tick()
 
 
-def _log(store: Store, *, spec: TableSpec, row_id: str, kind: str, field, value, stamp) -> None:
+def _log(
+    store: Store, *, spec: TableSpec, row_id: str, kind: str, field, value, stamp, base=None
+) -> None:
     value_json = None if kind == DELETE else canonical_json(value)
     store.conn.execute(
-        "INSERT INTO changes (op_id, tbl, row_id, kind, field, value, stamp, node)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO changes (op_id, tbl, row_id, kind, field, value, stamp, node, base)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             op_id(
                 table=spec.name,
@@ -68,6 +70,7 @@ def _log(store: Store, *, spec: TableSpec, row_id: str, kind: str, field, value,
                 field=field,
                 value_json=value_json,
                 stamp=stamp,
+                base=base,
             ),
             spec.name,
             row_id,
@@ -76,8 +79,24 @@ def _log(store: Store, *, spec: TableSpec, row_id: str, kind: str, field, value,
             value_json,
             stamp,
             store.node,
+            base,
         ),
     )
+
+
+def current_op(store: Store, table: str, row_id: str, field: str) -> str | None:
+    """The op whose value the field holds now: its newest set, else the row's create.
+
+    A new set op names it as its base, which is how a merge tells an edit
+    that replaced another from two made without seeing each other.
+    """
+    found = store.conn.execute(
+        "SELECT op_id FROM changes WHERE tbl = ? AND row_id = ?"
+        " AND (kind = 'create' OR (kind = 'set' AND field = ?))"
+        " ORDER BY kind = 'set' DESC, stamp DESC, op_id DESC LIMIT 1",
+        (table, row_id, field),
+    ).fetchone()
+    return found[0] if found else None
 
 
 def to_column(spec: TableSpec, column: str, value):
@@ -174,11 +193,53 @@ def update(store: Store, table: str, row_id: str, fields: Mapping) -> dict:
     )
     stamp = _stamp(store, spec)
     for column, value in sorted(changed.items()):
-        _log(store, spec=spec, row_id=row_id, kind=SET, field=column, value=value, stamp=stamp)
+        _log(
+            store,
+            spec=spec,
+            row_id=row_id,
+            kind=SET,
+            field=column,
+            value=value,
+            stamp=stamp,
+            base=current_op(store, spec.name, row_id, column),
+        )
     _after_write(store, spec, row_id, {**current, **changed})
     if spec.personal & set(changed):
         redaction.redact_superseded(store, spec, row_id)
     return changed
+
+
+def settle_field(
+    store: Store, table: str, row_id: str, *, field: str, value, replaces: Iterable[str]
+) -> None:
+    """Set a field to `value` as an edit that replaces every op in `replaces`.
+
+    This is how a conflict is resolved: the new op names both competing
+    edits as its base, so neither is left standing beside it on any laptop.
+    It is logged even when the value does not change.
+    """
+    store.require_transaction()
+    spec = spec_for(table)
+    _check_columns(spec, {field: value})
+    read(store, table, row_id)
+    value = _normalise(value)
+    store.note_changed(spec.name)
+    store.conn.execute(
+        f"UPDATE {spec.name} SET {field} = ? WHERE id = ?",
+        (to_column(spec, field, value), row_id),
+    )
+    _log(
+        store,
+        spec=spec,
+        row_id=row_id,
+        kind=SET,
+        field=field,
+        value=value,
+        stamp=_stamp(store, spec),
+        base=",".join(sorted(set(replaces))),
+    )
+    if field in spec.personal:
+        redaction.redact_superseded(store, spec, row_id)
 
 
 def delete(store: Store, table: str, row_id: str) -> int:

@@ -74,12 +74,14 @@ class _LogReview:
         self.future_floor = format_stamp(now + MAX_DRIFT_MS + 1, 0, "")
         self.now = now
         self.redacted = found.has(LOG, ("redacted",))
+        self.based = found.has(LOG, ("base",))
 
     def run(self) -> list[str]:
         redacted = ", redacted" if self.redacted else ", 0"
+        base = ", base" if self.based else ", NULL"
         cursor = self.store.conn.execute(
             "SELECT tbl, row_id, stamp, op_id, kind, field, value,"
-            " value IS NOT NULL AND json_valid(value)" + redacted + f" FROM {LOG}"
+            " value IS NOT NULL AND json_valid(value)" + redacted + base + f" FROM {LOG}"
         )
         for op in cursor:
             self._review(op)
@@ -126,7 +128,7 @@ class _LogReview:
         self.problems.append(message)
 
     def _review(self, op: tuple) -> None:
-        table, row_id, stamp, stored_id, kind, field, value, is_json, redacted = op
+        table, row_id, stamp, stored_id, kind, field, value, is_json, redacted, base = op
         if self.lenient and any(
             has_bad_bytes(text) for text in (table, row_id, stamp, stored_id, kind, field, value)
         ):
@@ -176,7 +178,7 @@ class _LogReview:
         if stamp >= self.future_floor:
             self.future.append(stamp)
         if redacted != 1 and stored_id != _op_id(
-            table=table, row_id=row_id, kind=kind, field=field, value=value, stamp=stamp
+            table=table, row_id=row_id, kind=kind, field=field, value=value, stamp=stamp, base=base
         ):
             # A redacted op had personal values blanked on purpose after its
             # id was made; its id no longer matches, by design.
@@ -193,10 +195,16 @@ def _names(table, row_id) -> dict[str, str]:
     return {"table": excerpt(table), "id": excerpt(row_id)}
 
 
-def _op_id(*, table, row_id, kind, field, value, stamp) -> str | None:
+def _op_id(*, table, row_id, kind, field, value, stamp, base) -> str | None:
     try:
         return op_id(
-            table=table, row_id=row_id, kind=kind, field=field, value_json=value, stamp=stamp
+            table=table,
+            row_id=row_id,
+            kind=kind,
+            field=field,
+            value_json=value,
+            stamp=stamp,
+            base=base,
         )
     except (TypeError, ValueError):
         return None  # a value no op can hold (bytes): no id matches it

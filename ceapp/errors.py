@@ -40,5 +40,5 @@ class PassphraseError(StoreError):
     """The database is encrypted and the passphrase is missing or wrong."""
 
 
-class BundleRefused(CeappError):
+class BundleRefusedError(CeappError):
     """A sync bundle that was not imported; the database is untouched."""

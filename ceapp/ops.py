@@ -15,7 +15,11 @@ def canonical_json(value) -> str:
     return _CANONICAL.encode(value)
 
 
-def op_id(*, table: str, row_id: str, kind: str, field, value_json, stamp: str) -> str:
+def op_id(*, table: str, row_id: str, kind: str, field, value_json, stamp: str, base=None) -> str:
     # The stamp ends with the node id, so the node is part of the hash too.
-    canonical = canonical_json([table, row_id, kind, field, value_json, stamp])
+    # Ops written before bases existed hash without one, and keep their ids.
+    parts = [table, row_id, kind, field, value_json, stamp]
+    if base is not None:
+        parts.append(base)
+    canonical = canonical_json(parts)
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]

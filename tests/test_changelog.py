@@ -76,6 +76,7 @@ def _assert_well_formed(store, op: dict) -> None:
         field=op["field"],
         value_json=op["value"],
         stamp=op["stamp"],
+        base=op["base"],
     )
 
 

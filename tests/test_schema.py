@@ -16,7 +16,14 @@ from ceapp.schema import TABLES
 from ceapp.store import open_store
 
 # Bookkeeping, not records: never synchronised, so not in TABLES.
-NOT_RECORDS = {"meta", "changes", "schema_migrations", "trusted_devices"}
+NOT_RECORDS = {
+    "meta",
+    "changes",
+    "schema_migrations",
+    "trusted_devices",
+    "sync_peers",
+    "sync_nodes",
+}
 
 
 @pytest.fixture(scope="module")

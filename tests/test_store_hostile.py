@@ -164,9 +164,7 @@ def test_several_processes_creating_one_file_at_once(tmp_path):
         assert out.strip() == str(migrations.latest_version())
     with open_store(path) as store:
         assert integrity.check(store) == []
-        assert store.scalar("SELECT count(*) FROM schema_migrations") == len(
-            migrations.MIGRATIONS
-        )
+        assert store.scalar("SELECT count(*) FROM schema_migrations") == len(migrations.MIGRATIONS)
         assert store.scalar("SELECT count(*) FROM meta WHERE key = 'node_id'") == 1
 
 

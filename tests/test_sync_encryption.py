@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ceapp.errors import BundleRefused, ValidationError
+from ceapp.errors import BundleRefusedError, ValidationError
 from ceapp.store import open_store
 from ceapp.sync import encryption, identity
 
@@ -70,7 +70,7 @@ def test_a_bundle_for_another_laptop_is_refused_with_what_to_do(tmp_path, sealed
     c = tmp_path / "c.db"
     _public_key(c)
     before = c.read_bytes()
-    with pytest.raises(BundleRefused) as refused:
+    with pytest.raises(BundleRefusedError) as refused:
         _decrypt(c, data)
     message = str(refused.value)
     assert OTHER_LAPTOP in message
@@ -82,7 +82,7 @@ def test_a_bundle_for_another_laptop_is_refused_with_what_to_do(tmp_path, sealed
 def test_a_laptop_without_a_key_yet_refuses_without_making_one(tmp_path, sealed):
     data, _b = sealed
     fresh = tmp_path / "fresh.db"
-    with open_store(str(fresh)) as store, pytest.raises(BundleRefused, match=OTHER_LAPTOP):
+    with open_store(str(fresh)) as store, pytest.raises(BundleRefusedError, match=OTHER_LAPTOP):
         encryption.decrypt_for(store, data)
     assert not os.path.exists(f"{fresh}.key")
 
@@ -90,7 +90,7 @@ def test_a_laptop_without_a_key_yet_refuses_without_making_one(tmp_path, sealed)
 @pytest.mark.parametrize("keep", [0, 1, 10, len(encryption.AGE_MAGIC), 60, -1, -17, -40])
 def test_a_truncated_bundle_is_refused_as_damaged(sealed, keep):
     data, b = sealed
-    with pytest.raises(BundleRefused, match=DAMAGED):
+    with pytest.raises(BundleRefusedError, match=DAMAGED):
         _decrypt(b, data[:keep])
 
 
@@ -100,7 +100,7 @@ def test_a_flipped_byte_in_the_payload_is_refused_as_damaged(sealed):
     for position in (body, len(data) // 2 + 60, len(data) - 1):
         flipped = bytearray(data)
         flipped[position] ^= 0x01
-        with pytest.raises(BundleRefused, match=DAMAGED):
+        with pytest.raises(BundleRefusedError, match=DAMAGED):
             _decrypt(b, bytes(flipped))
 
 
@@ -111,14 +111,14 @@ def test_no_flipped_byte_anywhere_gets_through_or_escapes_as_a_pyrage_error(tmp_
         for position in range(len(data)):
             flipped = bytearray(data)
             flipped[position] ^= 0x01
-            with pytest.raises(BundleRefused):
+            with pytest.raises(BundleRefusedError):
                 encryption.decrypt_for(store, bytes(flipped))
 
 
 @pytest.mark.parametrize("data", [b"", b"PK\x03\x04" + b"\x00" * 100, b"age-encryption.org/v1"])
 def test_data_that_is_not_age_is_refused_as_damaged(sealed, data):
     _data, b = sealed
-    with pytest.raises(BundleRefused, match=DAMAGED):
+    with pytest.raises(BundleRefusedError, match=DAMAGED):
         _decrypt(b, data)
 
 

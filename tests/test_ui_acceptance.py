@@ -50,9 +50,7 @@ def test_a_forum_by_keyboard_from_the_door_to_the_answer(qtbot, open_window, sto
     qtbot.keyClicks(page.response_edit, "The council replaced the lights on 9 March.")
     qtbot.keyClick(page, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
 
-    history = [
-        (row["status"], row["changed_by"]) for row in issues.history(store, logged["id"])
-    ]
+    history = [(row["status"], row["changed_by"]) for row in issues.history(store, logged["id"])]
     assert history == [("open", "Jo Officer"), ("referred", "Sam Lead"), ("answered", "Sam Lead")]
     answered = issues.get_issue(store, logged["id"])
     assert answered["response"] == "The council replaced the lights on 9 March."

@@ -43,9 +43,7 @@ def test_status_bar_names_the_database_and_says_it_is_not_encrypted(open_window,
     assert "not encrypted" in text
 
 
-def test_ctrl_number_moves_between_pages_and_the_last_page_is_remembered(
-    qtbot, open_window, store
-):
+def test_ctrl_number_moves_between_pages_and_the_last_page_is_remembered(qtbot, open_window, store):
     window = open_window(store)
     keys = list(window.pages)
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)

@@ -16,7 +16,7 @@ import pyrage
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ceapp.errors import BundleRefused, CeappError, ValidationError
+from ceapp.errors import BundleRefusedError, CeappError, ValidationError
 from ceapp.i18n import _
 from ceapp.store import Store
 from ceapp.sync import identity
@@ -68,8 +68,8 @@ def _identity(store: Store) -> pyrage.ssh.Identity:
     return pyrage.ssh.Identity.from_buffer(pem)
 
 
-def _not_for_this_laptop() -> BundleRefused:
-    return BundleRefused(
+def _not_for_this_laptop() -> BundleRefusedError:
+    return BundleRefusedError(
         _(
             "This bundle is encrypted for another laptop, not this one. The sender should "
             "export it again with `ceapp sync export --encrypt-to NAME`, where NAME is the "
@@ -81,7 +81,7 @@ def _not_for_this_laptop() -> BundleRefused:
 def decrypt_for(store: Store, data: bytes) -> bytes:
     """`data` (binary age) decrypted with this installation's device key.
 
-    Raises BundleRefused, never a pyrage error, when the data was encrypted
+    Raises BundleRefusedError, never a pyrage error, when the data was encrypted
     for another device or is damaged or cut short.
     """
     if identity.recorded_public_key(store) is None:
@@ -93,7 +93,7 @@ def decrypt_for(store: Store, data: bytes) -> bytes:
     except pyrage.DecryptError as error:
         if _NOT_FOR_US in str(error).lower():
             raise _not_for_this_laptop() from None
-        raise BundleRefused(
+        raise BundleRefusedError(
             _(
                 "The encrypted bundle is damaged or incomplete and cannot be read; "
                 "ask the sender to export it again."
@@ -102,6 +102,6 @@ def decrypt_for(store: Store, data: bytes) -> bytes:
     except pyrage.IdentityError:
         # Our own key in a form age does not read: not expected, but no
         # pyrage error leaves this module.
-        raise BundleRefused(
+        raise BundleRefusedError(
             _("This laptop's device key cannot be used to decrypt the bundle.")
         ) from None
