@@ -10,7 +10,7 @@ from ceapp.errors import ValidationError
 from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _
 from ceapp.store import Store
-from ceapp.sync import identity, trust
+from ceapp.sync import conflicts, exchange, identity, trust
 from ceapp.validation import escape
 
 
@@ -38,6 +38,39 @@ def add_commands(commands) -> None:
     action = actions.add_parser("untrust", help=_("stop accepting bundles from a laptop"))
     action.add_argument("name", help=_("the name it was trusted under"))
     action.set_defaults(handler=sync_untrust)
+
+    action = actions.add_parser("export", help=_("write a signed bundle of records to send"))
+    action.add_argument("--out", required=True, help=_("the new bundle file to write"))
+    action.add_argument(
+        "--to", metavar="NAME", help=_("only what that trusted laptop may lack (smaller bundles)")
+    )
+    action.add_argument(
+        "--encrypt-to",
+        metavar="NAME",
+        help=_("encrypt the bundle so only that trusted laptop can open it"),
+    )
+    action.set_defaults(handler=sync_export)
+
+    action = actions.add_parser("import", help=_("check and merge bundles from other laptops"))
+    action.add_argument("files", nargs="+", metavar="FILE", help=_("bundle files to import"))
+    action.add_argument("--json", action="store_true", help=_("print JSON for programs"))
+    action.set_defaults(handler=sync_import)
+
+    action = actions.add_parser("conflicts", help=_("edits made on two laptops at once"))
+    steps = action.add_subparsers(dest="step", metavar="STEP", parser_class=Parser)
+    steps.required = True
+    step = steps.add_parser("list", help=_("the conflicts waiting for a decision"))
+    step.add_argument("--json", action="store_true", help=_("print JSON for programs"))
+    step.set_defaults(handler=sync_conflicts_list)
+    step = steps.add_parser("resolve", help=_("keep one of the two values"))
+    step.add_argument("id", help=_("the conflict's id from `sync conflicts list`"))
+    step.add_argument(
+        "--keep",
+        required=True,
+        choices=(conflicts.KEEP_CURRENT, conflicts.KEEP_OTHER),
+        help=_("current: the value in force; other: the value that lost"),
+    )
+    step.set_defaults(handler=sync_conflicts_resolve)
 
 
 def _refuse_bad_out(target: str) -> None:
@@ -135,4 +168,126 @@ def sync_devices(store: Store, args: argparse.Namespace) -> int:
 def sync_untrust(store: Store, args: argparse.Namespace) -> int:
     trust.untrust(store, args.name)
     print(_('"{name}" is no longer trusted.').format(name=escape(args.name)))
+    return ExitCode.OK
+
+
+def sync_export(store: Store, args: argparse.Namespace) -> int:
+    result = exchange.export_bundle(store, args.out, to=args.to, encrypt_to=args.encrypt_to)
+    if result.encrypted_for:
+        message = _(
+            "Wrote {count} changes to {path}, encrypted for {name}: only that laptop can open it."
+        )
+    else:
+        message = _("Wrote {count} changes to {path}.")
+    print(
+        message.format(
+            count=result.op_count, path=escape(result.path), name=escape(result.encrypted_for)
+        )
+    )
+    return ExitCode.OK
+
+
+def summary_lines(summary) -> list[str]:
+    """The import summary as sentences, for the CLI and the Sync page."""
+    return [
+        _("Changes received: {count} ({new} new to this laptop).").format(
+            count=summary.ops_received, new=summary.ops_new
+        ),
+        _("New records: {count}.").format(count=summary.new_records),
+        _("Changed fields: {count}.").format(count=summary.changed_fields),
+        _("Records deleted: {count}.").format(count=summary.deleted_records),
+        _("New conflicts: {count}.").format(count=summary.conflicts),
+        _("Erasures carried out: {count}.").format(count=summary.erasures),
+        _("Edits to records deleted on another laptop (the deletion stands): {count}.").format(
+            count=summary.edits_to_deleted
+        ),
+    ]
+
+
+def sync_import(store: Store, args: argparse.Namespace) -> int:
+    result = exchange.import_bundles(store, args.files)
+    summary = result.summary
+    if args.json:
+        print_json(
+            {
+                "changes_received_count": summary.ops_received,
+                "changes_new_count": summary.ops_new,
+                "new_records_count": summary.new_records,
+                "changed_fields_count": summary.changed_fields,
+                "deleted_records_count": summary.deleted_records,
+                "conflicts_count": summary.conflicts,
+                "erasures_count": summary.erasures,
+                "edits_to_deleted_count": summary.edits_to_deleted,
+                "senders": result.senders,
+            }
+        )
+        return ExitCode.OK
+    print(
+        _("Imported {files} bundle(s) from {senders}.").format(
+            files=len(args.files), senders=escape(", ".join(dict.fromkeys(result.senders)))
+        )
+    )
+    for line in summary_lines(summary):
+        print(line)
+    if summary.conflicts:
+        print(_("See them with `ceapp sync conflicts list`."))
+    return ExitCode.OK
+
+
+def _shown(value, erased: bool) -> str:
+    if erased:
+        return _("(erased)")
+    if value is None:
+        return _("(empty)")
+    return escape(value if isinstance(value, str) else str(value))
+
+
+def sync_conflicts_list(store: Store, args: argparse.Namespace) -> int:
+    rows = [
+        {
+            "id": conflict.id,
+            "table": conflict.table,
+            "record": conflict.row_id,
+            "field": conflict.field,
+            "current": conflict.current_value,
+            "current_from": exchange.device_name_for_node(store, conflict.current_node),
+            "other": None if conflict.other_erased else conflict.other_value,
+            "other_erased": conflict.other_erased,
+            "other_from": exchange.device_name_for_node(store, conflict.other_node),
+        }
+        for conflict in conflicts.list_conflicts(store)
+    ]
+    if not args.json and not rows:
+        print(_("No conflicts."))
+        return ExitCode.OK
+    return print_listing(
+        rows,
+        as_json=args.json,
+        headers=[_("Id"), _("Record"), _("Field"), _("Current"), _("Other"), _("Other from")],
+        cells=lambda row: (
+            row["id"],
+            f"{row['table']} {row['record'][:8]}",
+            row["field"],
+            _shown(row["current"], False),
+            _shown(row["other"], row["other_erased"]),
+            row["other_from"],
+        ),
+    )
+
+
+def sync_conflicts_resolve(store: Store, args: argparse.Namespace) -> int:
+    conflict = conflicts.resolve(store, args.id, keep=args.keep)
+    print(
+        _("Resolved: {table} {record} {field} is now {value}.").format(
+            table=conflict.table,
+            record=conflict.row_id[:8],
+            field=conflict.field,
+            value=_shown(
+                conflict.current_value
+                if args.keep == conflicts.KEEP_CURRENT
+                else conflict.other_value,
+                False,
+            ),
+        )
+    )
     return ExitCode.OK

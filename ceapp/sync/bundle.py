@@ -1,0 +1,302 @@
+"""A sync bundle on disk: a zip holding a manifest, its signature and the ops.
+
+    manifest.json   format and schema version, the sender's node and public
+                    key, its clock high-water marks, the op count and the
+                    SHA-256 and size of ops.jsonl
+    manifest.sig    Ed25519 signature of manifest.json's exact bytes
+    ops.jsonl       one op per line, in (table, row, stamp, op id) order
+
+The signature covers the manifest, and the manifest the ops file's digest,
+so one signature vouches for every byte. Reading checks everything (zip
+structure, member names and sizes, signer, signature, digests, every op)
+before the caller writes anything. See docs/architecture.md, "Sync".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from ceapp.errors import BundleRefusedError
+from ceapp.i18n import _
+from ceapp.sync import ops_check
+from ceapp.validation import excerpt
+
+FORMAT_VERSION = 1
+MANIFEST, SIGNATURE, OPS = "manifest.json", "manifest.sig", "ops.jsonl"
+MEMBERS = (MANIFEST, SIGNATURE, OPS)
+# Far beyond any real team's data (a million changes is about 400 MB of
+# ops), and far below what would fill a laptop's disk or memory.
+MAX_BUNDLE_BYTES = 2 * 1024**3
+MAX_OPS_BYTES = 4 * 1024**3
+MAX_MANIFEST_BYTES = 1024**2
+CHUNK = 1024 * 1024
+
+
+@dataclass
+class Bundle:
+    """A bundle that passed every check: who sent it and what it holds."""
+
+    path: str
+    manifest: dict
+    public_key_hex: str
+    ops: list[tuple] = field(default_factory=list)
+
+    @property
+    def sender_node(self) -> str:
+        return self.manifest["node"]
+
+    @property
+    def marks(self) -> dict[str, str]:
+        return self.manifest["marks"]
+
+
+def write_bundle(
+    path: str,
+    *,
+    manifest: dict,
+    ops_lines: Iterable[bytes],
+    sign: Callable[[bytes], bytes],
+) -> dict:
+    """Write the zip to `path` (which must not exist); returns the manifest written."""
+    digest = hashlib.sha256()
+    size = count = 0
+    with zipfile.ZipFile(path, "x", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        with archive.open(OPS, "w", force_zip64=True) as member:
+            for line in ops_lines:
+                digest.update(line)
+                member.write(line)
+                size += len(line)
+                count += 1
+        manifest = {
+            **manifest,
+            "format": FORMAT_VERSION,
+            "op_count": count,
+            "members": {OPS: {"sha256": digest.hexdigest(), "size": size}},
+        }
+        manifest_bytes = json.dumps(manifest, sort_keys=True, indent=1).encode()
+        archive.writestr(MANIFEST, manifest_bytes)
+        archive.writestr(SIGNATURE, sign(manifest_bytes))
+    return manifest
+
+
+def _refuse(message: str) -> BundleRefusedError:
+    return BundleRefusedError(message)
+
+
+def _damaged(path: str) -> BundleRefusedError:
+    return _refuse(
+        _(
+            "{path} is damaged or incomplete (perhaps cut short while copying). "
+            "Ask the sender to export it again."
+        ).format(path=path)
+    )
+
+
+def open_archive(path: str, data: bytes | None = None) -> zipfile.ZipFile:
+    """Open the zip and check its members before anything is decompressed."""
+    import io
+
+    source = io.BytesIO(data) if data is not None else path
+    try:
+        archive = zipfile.ZipFile(source)
+    except zipfile.BadZipFile:
+        raise _refuse(
+            _(
+                "{path} is not a ceapp sync bundle (it is not a zip file, or it is cut "
+                "short). Check that you chose the file `ceapp sync export` wrote."
+            ).format(path=path)
+        ) from None
+    except (OSError, ValueError, EOFError) as error:
+        raise _damaged(path) from error
+    names = [info.filename for info in archive.infolist()]
+    for name in names:
+        if (
+            name.startswith(("/", "\\"))
+            or ".." in name.replace("\\", "/").split("/")
+            or (len(name) > 1 and name[1] == ":")
+        ):
+            raise _refuse(
+                _(
+                    "{path} holds a file named {name}, which points outside the bundle. "
+                    "ceapp never writes such names: the file was made or changed by "
+                    "something else, and is refused."
+                ).format(path=path, name=excerpt(name))
+            )
+    if sorted(names) != sorted(MEMBERS):
+        raise _refuse(
+            _(
+                "{path} does not hold what a ceapp sync bundle holds (it has {names}). "
+                "Check that you chose the file `ceapp sync export` wrote."
+            ).format(path=path, names=excerpt(", ".join(sorted(names)) or "-"))
+        )
+    limits = {MANIFEST: MAX_MANIFEST_BYTES, SIGNATURE: 1024, OPS: MAX_OPS_BYTES}
+    for info in archive.infolist():
+        if info.file_size > limits[info.filename]:
+            raise _too_big(path)
+    return archive
+
+
+def _too_big(path: str) -> BundleRefusedError:
+    return _refuse(
+        _(
+            "{path} would expand to more than {limit} GB, far more than any ceapp "
+            "bundle holds; it is refused to protect this computer's memory and disk."
+        ).format(path=path, limit=MAX_OPS_BYTES // 1024**3)
+    )
+
+
+def read_member(archive: zipfile.ZipFile, name: str, *, path: str, limit: int) -> bytes:
+    try:
+        with archive.open(name) as member:
+            data = member.read(limit + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as error:
+        raise _damaged(path) from error
+    except Exception as error:  # zlib.error and friends from a mangled stream
+        raise _damaged(path) from error
+    if len(data) > limit:
+        raise _too_big(path)
+    return data
+
+
+def read_manifest(archive: zipfile.ZipFile, *, path: str) -> tuple[dict, bytes, bytes]:
+    manifest_bytes = read_member(archive, MANIFEST, path=path, limit=MAX_MANIFEST_BYTES)
+    signature = read_member(archive, SIGNATURE, path=path, limit=1024)
+    try:
+        manifest = json.loads(manifest_bytes)
+    except (ValueError, UnicodeDecodeError):
+        manifest = None
+    if not isinstance(manifest, dict):
+        raise _damaged(path)
+    return manifest, manifest_bytes, signature
+
+
+def check_signature(*, path: str, manifest: dict, manifest_bytes: bytes, signature: bytes) -> str:
+    """The signer's public key (hex) once its signature over the manifest checks out."""
+    key_hex = manifest.get("public_key")
+    try:
+        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(key_hex))
+    except (TypeError, ValueError):
+        raise _damaged(path) from None
+    try:
+        key.verify(signature, manifest_bytes)
+    except InvalidSignature:
+        raise _refuse(
+            _(
+                "{path} does not carry a valid signature: it was changed after the "
+                "sending laptop signed it, or it was not made by ceapp. Nothing was "
+                "imported. Ask the sender to export it again."
+            ).format(path=path)
+        ) from None
+    return key_hex
+
+
+def check_versions(*, path: str, manifest: dict, schema_version: int) -> None:
+    version = manifest.get("format")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _damaged(path)
+    if version > FORMAT_VERSION:
+        raise _refuse(
+            _(
+                "{path} was made by a newer ceapp (bundle format {version}; this one "
+                "reads format {supported}). Update ceapp on this laptop, then import it again."
+            ).format(path=path, version=version, supported=FORMAT_VERSION)
+        )
+    if version < 1:
+        raise _damaged(path)
+    schema = manifest.get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool) or not 1 <= schema <= schema_version:
+        newer = isinstance(schema, int) and not isinstance(schema, bool) and schema > 0
+        if newer:
+            message = _(
+                "{path} holds records in a database layout this ceapp does not know "
+                "(version {schema}; this one knows up to {known}). Update ceapp on this "
+                "laptop, then import it again."
+            )
+        else:
+            message = _(
+                "{path} names a database layout ({schema}) that no ceapp has ever used; "
+                "it was not made by ceapp, and is refused."
+            )
+        raise _refuse(message.format(path=path, schema=excerpt(str(schema)), known=schema_version))
+
+
+def check_manifest_fields(*, path: str, manifest: dict) -> None:
+    node = manifest.get("node")
+    marks = manifest.get("marks")
+    members = manifest.get("members")
+    count = manifest.get("op_count")
+    entry = members.get(OPS) if isinstance(members, dict) else None
+    if (
+        not ops_check.is_node(node)
+        or not isinstance(marks, dict)
+        or not all(ops_check.is_node(k) and ops_check.is_stamp(v) for k, v in marks.items())
+        or not isinstance(count, int)
+        or count < 0
+        or not isinstance(entry, dict)
+        or not isinstance(entry.get("sha256"), str)
+        or not isinstance(entry.get("size"), int)
+    ):
+        raise _damaged(path)
+
+
+def read_ops(
+    archive: zipfile.ZipFile,
+    *,
+    path: str,
+    manifest: dict,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[tuple]:
+    """Every op in the bundle, checked, in the order they are stored."""
+    entry = manifest["members"][OPS]
+    expected_size = entry["size"]
+    if expected_size > MAX_OPS_BYTES:
+        raise _too_big(path)
+    digest = hashlib.sha256()
+    checker = ops_check.OpChecker(path=path)
+    read = 0
+    tail = b""
+    try:
+        with archive.open(OPS) as member:
+            while True:
+                chunk = member.read(CHUNK)
+                if not chunk:
+                    break
+                read += len(chunk)
+                if read > expected_size:
+                    raise _damaged(path)
+                digest.update(chunk)
+                lines = (tail + chunk).split(b"\n")
+                tail = lines.pop()
+                for line in lines:
+                    checker.add(line)
+                if progress is not None:
+                    progress(read, expected_size)
+    except BundleRefusedError:
+        raise
+    except Exception as error:  # BadZipFile, zlib.error, EOFError: a mangled member
+        raise _damaged(path) from error
+    if tail or read != expected_size or digest.hexdigest() != entry["sha256"]:
+        raise _damaged(path)
+    if len(checker.ops) != manifest["op_count"]:
+        raise _damaged(path)
+    return checker.ops
+
+
+def file_size_ok(path: str) -> int:
+    try:
+        size = os.path.getsize(path)
+    except OSError as error:
+        raise _refuse(
+            _("{path} cannot be read: {reason}.").format(path=path, reason=error.strerror or error)
+        ) from None
+    if size > MAX_BUNDLE_BYTES:
+        raise _too_big(path)
+    return size

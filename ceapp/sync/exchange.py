@@ -1,0 +1,281 @@
+"""Export and import: what `ceapp sync export|import` and the Sync page do.
+
+Export writes what the recipient may lack: every op newer than what that
+laptop said it had in its last bundle to us (its high-water mark per node),
+or everything when we know nothing of it. A laptop's marks can only grow,
+and every bundle carries all ops above them, so what a laptop holds from
+each node is always everything up to its mark. Monitoring slips carry no
+time at all, so they cannot be cut by a mark and always travel.
+
+Import checks every bundle completely (see bundle.py), then merges them all
+in one transaction. See docs/architecture.md, "Sync".
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ceapp.errors import BundleRefusedError, NotFoundError, ValidationError
+from ceapp.i18n import _
+from ceapp.store import Store
+from ceapp.sync import bundle, encryption, identity, merge, ops_check, trust
+from ceapp.sync.merge import MergeSummary
+
+ZERO_STAMP_FLOOR = "1970-01-02"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ExportResult:
+    path: str
+    op_count: int
+    encrypted_for: str | None
+    recipient: str | None
+
+
+@dataclass
+class ImportResult:
+    summary: MergeSummary
+    senders: list[str] = field(default_factory=list)
+
+
+def _device_key(store: Store, name: str, option: str) -> str:
+    key = store.scalar("SELECT public_key FROM trusted_devices WHERE name = ?", (name,))
+    if key is None:
+        raise NotFoundError(
+            _(
+                'No trusted laptop is called "{name}" (given with {option}); '
+                "`ceapp sync devices` lists them."
+            ).format(name=name, option=option)
+        )
+    return key
+
+
+def _check_out(path: str) -> str:
+    if not path or not path.strip() or "\x00" in path:
+        raise ValidationError("out", _("Give a file name for the bundle with --out."))
+    if os.path.isdir(path):
+        raise ValidationError(
+            "out", _("{path} is a folder; give a file name for the bundle.").format(path=path)
+        )
+    if os.path.lexists(path):
+        raise ValidationError(
+            "out",
+            _("{path} already exists; choose a new file name so nothing is overwritten.").format(
+                path=path
+            ),
+        )
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ValidationError(
+            "out",
+            _("The folder {folder} does not exist; create it or choose another.").format(
+                folder=folder
+            ),
+        )
+    return folder
+
+
+def own_marks(store: Store) -> dict[str, str]:
+    """The newest stamp this laptop holds from each node."""
+    return dict(
+        store.conn.execute(
+            "SELECT node, max(stamp) FROM changes WHERE stamp > ? GROUP BY node",
+            (ZERO_STAMP_FLOOR,),
+        ).fetchall()
+    )
+
+
+def peer_marks(store: Store, public_key_hex: str) -> dict[str, str]:
+    return dict(
+        store.conn.execute(
+            "SELECT node, stamp FROM sync_peers WHERE public_key = ?", (public_key_hex,)
+        ).fetchall()
+    )
+
+
+def _ops_for(store: Store, marks: dict[str, str]):
+    conn = store.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS export_marks (node TEXT PRIMARY KEY, stamp TEXT)")
+    conn.execute("DELETE FROM temp.export_marks")
+    conn.executemany("INSERT INTO temp.export_marks VALUES (?, ?)", sorted(marks.items()))
+    # Stored (table, row, stamp, op id) order: slips come out in id order,
+    # never in the order they were typed.
+    return conn.execute(
+        "SELECT c.op_id, c.tbl, c.row_id, c.stamp, c.kind, c.field, c.value, c.node,"
+        " c.redacted, c.base FROM main.changes c"
+        " LEFT JOIN temp.export_marks m ON m.node = c.node"
+        " WHERE m.stamp IS NULL OR c.stamp > m.stamp OR c.stamp < ?"
+        " ORDER BY c.tbl, c.row_id, c.stamp, c.op_id",
+        (ZERO_STAMP_FLOOR,),
+    )
+
+
+def export_bundle(
+    store: Store,
+    out: str,
+    *,
+    to: str | None = None,
+    encrypt_to: str | None = None,
+) -> ExportResult:
+    """Write a signed bundle to `out`, a file that must not exist yet."""
+    folder = _check_out(out)
+    recipient_key = _device_key(store, to, "--to") if to is not None else None
+    encrypt_key = _device_key(store, encrypt_to, "--encrypt-to") if encrypt_to is not None else None
+    key = identity.private_key(store)
+    public = identity.device_identity(store).public_key_hex
+    marks = peer_marks(store, recipient_key) if recipient_key else {}
+    handle, temporary = tempfile.mkstemp(prefix=".ceapp-bundle-", dir=folder)
+    os.close(handle)
+    os.unlink(temporary)
+    try:
+        # One read snapshot for the ops and the marks the manifest promises.
+        store.conn.execute("SAVEPOINT export_snapshot")
+        try:
+            manifest = bundle.write_bundle(
+                temporary,
+                manifest={
+                    "app": "ceapp",
+                    "schema": store.schema_version,
+                    "node": store.node,
+                    "public_key": public,
+                    "marks": own_marks(store),
+                },
+                ops_lines=(ops_check.op_line(op) for op in _ops_for(store, marks)),
+                sign=key.sign,
+            )
+        finally:
+            store.conn.execute("RELEASE export_snapshot")
+        os.chmod(temporary, 0o600)
+        if encrypt_key is not None:
+            with open(temporary, "rb") as plain:
+                data = encryption.encrypt_for(encrypt_key, plain.read())
+            with open(temporary, "wb") as sealed:
+                sealed.write(data)
+        # A hard link never replaces a file that appeared meanwhile.
+        os.link(temporary, out)
+    except FileExistsError:
+        raise ValidationError(
+            "out",
+            _("{path} already exists; choose a new file name so nothing is overwritten.").format(
+                path=out
+            ),
+        ) from None
+    except OSError as error:
+        raise ValidationError(
+            "out",
+            _("Could not write {path}: {reason}.").format(path=out, reason=error.strerror or error),
+        ) from None
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+    return ExportResult(
+        path=out, op_count=manifest["op_count"], encrypted_for=encrypt_to, recipient=to
+    )
+
+
+def read_bundle(
+    store: Store, path: str, *, progress: Callable[[int, int], None] | None = None
+) -> bundle.Bundle:
+    """Check one bundle file completely; nothing is written."""
+    size = bundle.file_size_ok(path)
+    data = None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(encryption.AGE_MAGIC))
+            if encryption.looks_encrypted(head):
+                handle.seek(0)
+                data = encryption.decrypt_for(store, handle.read(size + 1))
+    except OSError as error:
+        raise BundleRefusedError(
+            _("{path} cannot be read: {reason}.").format(path=path, reason=error.strerror or error)
+        ) from None
+    with bundle.open_archive(path, data) as archive:
+        manifest, manifest_bytes, signature = bundle.read_manifest(archive, path=path)
+        bundle.check_versions(path=path, manifest=manifest, schema_version=store.schema_version)
+        signer = bundle.check_signature(
+            path=path, manifest=manifest, manifest_bytes=manifest_bytes, signature=signature
+        )
+        if signer != identity.recorded_public_key(store) and not trust.trusted_name(store, signer):
+            raise BundleRefusedError(
+                _(
+                    "{path} was signed by a laptop this one does not trust (key fingerprint "
+                    "{words}). If you know that laptop, get its key file (`ceapp sync id --out "
+                    "FILE` on it), run `ceapp sync trust FILE --name NAME` here, check the "
+                    "fingerprint, then import again."
+                ).format(path=path, words=identity.fingerprint_words(signer))
+            )
+        bundle.check_manifest_fields(path=path, manifest=manifest)
+        ops = bundle.read_ops(archive, path=path, manifest=manifest, progress=progress)
+    return bundle.Bundle(path=path, manifest=manifest, public_key_hex=signer, ops=ops)
+
+
+def import_bundles(
+    store: Store,
+    paths: Sequence[str],
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportResult:
+    """Check every bundle, then merge them all in one transaction."""
+    if not paths:
+        raise ValidationError("files", _("Name at least one bundle file to import."))
+    bundles = []
+    for path in paths:
+
+        def reading(done: int, total: int, path=path) -> None:
+            if progress is not None:
+                progress(_("Checking {path}").format(path=os.path.basename(path)), done, total)
+
+        bundles.append(read_bundle(store, path, progress=reading))
+        if cancelled is not None and cancelled():
+            raise KeyboardInterrupt
+    everything = [op for each in bundles for op in each.ops]
+    merge.check_references(store, everything)
+    identity.renew_if_copied(store)
+    result = ImportResult(summary=MergeSummary())
+    with store.transaction():
+        for each in bundles:
+
+            def merging(done: int, total: int, each=each) -> None:
+                if progress is not None:
+                    progress(
+                        _("Merging {path}").format(path=os.path.basename(each.path)), done, total
+                    )
+
+            result.summary.add(merge.merge(store, each.ops, progress=merging, cancelled=cancelled))
+            _remember_peer(store, each)
+            result.senders.append(
+                trust.trusted_name(store, each.public_key_hex) or _("this laptop")
+            )
+        if cancelled is not None and cancelled():
+            raise KeyboardInterrupt
+    return result
+
+
+def _remember_peer(store: Store, each: bundle.Bundle) -> None:
+    store.conn.executemany(
+        "INSERT INTO sync_peers (public_key, node, stamp) VALUES (?, ?, ?)"
+        " ON CONFLICT (public_key, node) DO UPDATE SET stamp = max(stamp, excluded.stamp)",
+        [(each.public_key_hex, node, stamp) for node, stamp in sorted(each.marks.items())],
+    )
+    store.conn.execute(
+        "INSERT INTO sync_nodes (node, public_key) VALUES (?, ?)"
+        " ON CONFLICT (node) DO UPDATE SET public_key = excluded.public_key",
+        (each.sender_node, each.public_key_hex),
+    )
+
+
+def device_name_for_node(store: Store, node: str) -> str:
+    """Who a node id belongs to, as this laptop knows it, for conflict listings."""
+    if node == store.node:
+        return _("this laptop")
+    name = store.scalar(
+        "SELECT t.name FROM sync_nodes n JOIN trusted_devices t ON t.public_key = n.public_key"
+        " WHERE n.node = ?",
+        (node,),
+    )
+    return name or _("laptop {node}").format(node=node[:8])

@@ -1,0 +1,299 @@
+"""Merging another laptop's ops into this database, inside the caller's transaction.
+
+Insert each op we lack (its id makes a repeat one op), then rebuild every
+record the new ops touch from all of its ops: replay in stamp order, so for
+each field the newest edit wins and the node id breaks ties (it ends every
+stamp); a delete is final. The result depends only on which ops a laptop
+holds, never on the order bundles came in, which is what makes any set of
+bundles in any order end in the same fingerprint. See docs/architecture.md,
+"Sync".
+
+Links follow the same rule as a delete made here (schema parents): a record
+whose parent was deleted on another laptop is gone too when the link is a
+cascade (a head count for a deleted event), or loses the link when it is
+detached (an issue raised at it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ceapp import anonymity, redaction
+from ceapp.changes import replay
+from ceapp.clock import MAX_DRIFT_MS, parse_stamp
+from ceapp.errors import BundleRefusedError
+from ceapp.i18n import _
+from ceapp.schema import CASCADE, TABLES, TableSpec, children_of
+from ceapp.store import Store
+from ceapp.sync import conflicts
+
+COLUMNS = ("op_id", "tbl", "row_id", "stamp", "kind", "field", "value", "node", "redacted", "base")
+CHUNK = 500
+
+
+@dataclass
+class MergeSummary:
+    ops_received: int = 0
+    ops_new: int = 0
+    new_records: int = 0
+    changed_fields: int = 0
+    deleted_records: int = 0
+    conflicts: int = 0
+    erasures: int = 0
+    edits_to_deleted: int = 0
+    by_table: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: MergeSummary) -> None:
+        for name in (
+            "ops_received",
+            "ops_new",
+            "new_records",
+            "changed_fields",
+            "deleted_records",
+            "conflicts",
+            "erasures",
+            "edits_to_deleted",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for table, count in other.by_table.items():
+            self.by_table[table] = self.by_table.get(table, 0) + count
+
+
+def table_order() -> list[TableSpec]:
+    """Record tables with every parent before its children."""
+    ordered: list[TableSpec] = []
+    placed: set[str] = set()
+    pending = list(TABLES.values())
+    while pending:
+        for spec in pending:
+            if all(parent in placed or parent == spec.name for _c, parent, _d in spec.parents):
+                ordered.append(spec)
+                placed.add(spec.name)
+                pending.remove(spec)
+                break
+    return ordered
+
+
+def check_references(store: Store, ops: list[tuple]) -> None:
+    """Refuse ops that link to a record neither the bundle nor this laptop has ever had.
+
+    A laptop always sends what it links to along with the link (or knows the
+    other side has it), so a dangling link means a damaged or forged bundle.
+    A link to a record deleted since is fine: the delete decides.
+    """
+    import json
+
+    created = {(op[1], op[2]) for op in ops if op[4] == "create"}
+    wanted: set[tuple[str, str]] = set()
+    for _op_id, table, _row, _stamp, kind, field_name, value_json, *_rest in ops:
+        spec = TABLES[table]
+        if not spec.parents or value_json is None:
+            continue
+        if kind == "create":
+            record = json.loads(value_json)
+            for column, parent, _how in spec.parents:
+                if record.get(column) is not None:
+                    wanted.add((parent, record[column]))
+        else:
+            for column, parent, _how in spec.parents:
+                if column == field_name and value_json != "null":
+                    wanted.add((parent, json.loads(value_json)))
+    for parent, parent_id in wanted - created:
+        if (
+            not isinstance(parent_id, str)
+            or not store.conn.execute(
+                "SELECT 1 FROM changes WHERE tbl = ? AND row_id = ? AND kind = 'create' LIMIT 1",
+                (parent, parent_id),
+            ).fetchone()
+        ):
+            raise BundleRefusedError(
+                _(
+                    "The bundle links a record to a {table} record that neither it nor this "
+                    "laptop has ({id}). The file was altered or made by another program; "
+                    "nothing was imported."
+                ).format(table=parent, id=str(parent_id)[:40])
+            )
+
+
+def merge(
+    store: Store,
+    ops: list[tuple],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> MergeSummary:
+    """Merge checked ops (ops_check order) into the open transaction."""
+    store.require_transaction()
+    conn = store.conn
+    summary = MergeSummary(ops_received=len(ops))
+    # Rows are rebuilt table by table; links are checked at commit.
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS incoming ("
+        " op_id TEXT PRIMARY KEY, tbl TEXT, row_id TEXT, stamp TEXT, kind TEXT, field TEXT,"
+        " value TEXT, node TEXT, redacted INTEGER, base TEXT) WITHOUT ROWID"
+    )
+    conn.execute("DELETE FROM temp.incoming")
+    columns = ", ".join(COLUMNS)
+    conn.executemany(
+        f"INSERT INTO temp.incoming ({columns}) VALUES ({', '.join('?' for _c in COLUMNS)})", ops
+    )
+    clash = conn.execute(
+        "SELECT i.op_id FROM temp.incoming i JOIN main.changes c ON c.op_id = i.op_id"
+        " WHERE c.tbl IS NOT i.tbl OR c.row_id IS NOT i.row_id OR c.stamp IS NOT i.stamp"
+        " OR c.kind IS NOT i.kind OR c.field IS NOT i.field LIMIT 1"
+    ).fetchone()
+    if clash:
+        raise BundleRefusedError(
+            _(
+                "The bundle holds a change whose id this laptop already has for a different "
+                "change ({op_id}). The file was altered or made by another program; nothing "
+                "was imported."
+            ).format(op_id=clash[0])
+        )
+    affected: dict[str, set[str]] = {}
+    # Erasure travels: an op we hold in full that arrives blanked is blanked here.
+    for table, row_id in conn.execute(
+        "SELECT c.tbl, c.row_id FROM temp.incoming i JOIN main.changes c ON c.op_id = i.op_id"
+        " WHERE i.redacted = 1 AND c.redacted = 0"
+    ).fetchall():
+        affected.setdefault(table, set()).add(row_id)
+    before = conn.total_changes
+    conn.execute(
+        "UPDATE main.changes SET value = (SELECT value FROM temp.incoming i"
+        " WHERE i.op_id = changes.op_id), redacted = 1"
+        " WHERE redacted = 0 AND op_id IN (SELECT op_id FROM temp.incoming WHERE redacted = 1)"
+    )
+    summary.erasures += conn.total_changes - before
+    # From here on `incoming` holds only the ops this laptop lacks.
+    conn.execute("DELETE FROM temp.incoming WHERE op_id IN (SELECT op_id FROM main.changes)")
+    new_rows = conn.execute("SELECT DISTINCT tbl, row_id FROM temp.incoming").fetchall()
+    edited_rows = {
+        (table, row_id)
+        for table, row_id in conn.execute(
+            "SELECT DISTINCT tbl, row_id FROM temp.incoming WHERE kind = 'set'"
+        )
+    }
+    newest = conn.execute(
+        "SELECT max(stamp) FROM temp.incoming WHERE stamp > '1970-01-02'"
+    ).fetchone()[0]
+    before = conn.total_changes
+    conn.execute(f"INSERT INTO main.changes ({columns}) SELECT {columns} FROM temp.incoming")
+    summary.ops_new = conn.total_changes - before
+    summary.edits_to_deleted = conn.execute(
+        "SELECT count(*) FROM temp.incoming i WHERE i.kind = 'set' AND EXISTS ("
+        "SELECT 1 FROM main.changes d WHERE d.tbl = i.tbl AND d.row_id = i.row_id"
+        " AND d.kind = 'delete')"
+    ).fetchone()[0]
+    conn.execute("DELETE FROM temp.incoming")
+    for table, row_id in new_rows:
+        affected.setdefault(table, set()).add(row_id)
+        summary.by_table[table] = summary.by_table.get(table, 0) + 1
+    if newest is not None:
+        _follow_clock(store, newest)
+    conflicts_before = conflicts.count_for_rows(store, edited_rows)
+    total = sum(len(ids) for ids in affected.values())
+    done = 0
+    for spec in table_order():
+        row_ids = affected.get(spec.name)
+        if not row_ids:
+            continue
+        for row_id in sorted(row_ids):
+            if cancelled is not None and cancelled():
+                raise KeyboardInterrupt
+            gone = _rebuild(store, spec, row_id, summary)
+            if gone:
+                _affect_children(store, spec, row_id, affected)
+            done += 1
+            if progress is not None and done % 1000 == 0:
+                progress(done, total)
+        if spec.personal:
+            for row_id in sorted(row_ids):
+                summary.erasures += redaction.redact_superseded(store, spec, row_id)
+    if progress is not None:
+        progress(total, total)
+    summary.conflicts = max(0, conflicts.count_for_rows(store, edited_rows) - conflicts_before)
+    return summary
+
+
+def _follow_clock(store: Store, newest: str) -> None:
+    millis = parse_stamp(newest)[0]
+    if millis - store.clock.now_ms() > MAX_DRIFT_MS:
+        # A laptop whose clock was far ahead must not drag ours with it;
+        # `ceapp check` reports its stamps.
+        return
+    store.clock.observe(newest)
+
+
+def _affect_children(store: Store, spec: TableSpec, row_id: str, affected: dict) -> None:
+    for child, column, _how in children_of(spec.name):
+        for (child_id,) in store.conn.execute(
+            f"SELECT id FROM {child.name} WHERE {column} = ?", (row_id,)
+        ):
+            affected.setdefault(child.name, set()).add(child_id)
+
+
+def target_row(store: Store, spec: TableSpec, ops: Iterable[tuple]) -> dict | None:
+    """What the table should hold for a row with these ops, given its parents as they stand."""
+    row = replay(spec, ops)
+    if row is None:
+        return None
+    for column, parent, how in spec.parents:
+        link = row.get(column)
+        if (
+            link is not None
+            and not store.conn.execute(f"SELECT 1 FROM {parent} WHERE id = ?", (link,)).fetchone()
+        ):
+            if how == CASCADE:
+                return None
+            row[column] = None
+    return row
+
+
+def _rebuild(store: Store, spec: TableSpec, row_id: str, summary: MergeSummary) -> bool:
+    """Make the table's row what its ops say; True if the row is gone afterwards."""
+    conn = store.conn
+    ops = conn.execute(
+        "SELECT kind, field, value FROM changes WHERE tbl = ? AND row_id = ? ORDER BY stamp, op_id",
+        (spec.name, row_id),
+    ).fetchall()
+    target = target_row(store, spec, ops)
+    names = ", ".join(spec.columns)
+    current = conn.execute(f"SELECT {names} FROM {spec.name} WHERE id = ?", (row_id,)).fetchone()
+    if target is None:
+        if current is not None:
+            conn.execute(f"DELETE FROM {spec.name} WHERE id = ?", (row_id,))
+            summary.deleted_records += 1
+            store.note_changed(spec.name)
+            _note_anonymous(store, spec, row_id, dict(zip(spec.columns, current, strict=True)))
+        return True
+    values = [target[column] for column in spec.columns]
+    if current is None:
+        conn.execute(
+            f"INSERT INTO {spec.name} (id, {names}) VALUES (?, {', '.join('?' for _v in values)})",
+            [row_id, *values],
+        )
+        summary.new_records += 1
+    else:
+        differing = [
+            column
+            for column, old, new in zip(spec.columns, current, values, strict=True)
+            if old != new
+        ]
+        if not differing:
+            return False
+        conn.execute(
+            f"UPDATE {spec.name} SET {', '.join(f'{c} = ?' for c in differing)} WHERE id = ?",
+            [target[column] for column in differing] + [row_id],
+        )
+        summary.changed_fields += len(differing)
+    store.note_changed(spec.name)
+    _note_anonymous(store, spec, row_id, target)
+    return False
+
+
+def _note_anonymous(store: Store, spec: TableSpec, row_id: str, row: dict) -> None:
+    if spec.anonymous:
+        group = row.get(spec.group_column) if spec.group_column else None
+        anonymity.note_anonymous_write(store, spec, row_id=row_id, group=group)
