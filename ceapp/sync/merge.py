@@ -178,6 +178,7 @@ def merge(
     newest = conn.execute(
         "SELECT max(stamp) FROM temp.incoming WHERE stamp > '1970-01-02'"
     ).fetchone()[0]
+    conflicts_before = conflicts.count_for_rows(store, edited_rows)
     before = conn.total_changes
     conn.execute(f"INSERT INTO main.changes ({columns}) SELECT {columns} FROM temp.incoming")
     summary.ops_new = conn.total_changes - before
@@ -192,7 +193,6 @@ def merge(
         summary.by_table[table] = summary.by_table.get(table, 0) + 1
     if newest is not None:
         _follow_clock(store, newest)
-    conflicts_before = conflicts.count_for_rows(store, edited_rows)
     total = sum(len(ids) for ids in affected.values())
     done = 0
     for spec in table_order():
