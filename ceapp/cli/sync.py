@@ -11,6 +11,7 @@ from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _
 from ceapp.store import Store
 from ceapp.sync import conflicts, exchange, identity, trust
+from ceapp.sync.summary import summary_lines
 from ceapp.validation import escape
 
 
@@ -185,23 +186,6 @@ def sync_export(store: Store, args: argparse.Namespace) -> int:
         )
     )
     return ExitCode.OK
-
-
-def summary_lines(summary) -> list[str]:
-    """The import summary as sentences, for the CLI and the Sync page."""
-    return [
-        _("Changes received: {count} ({new} new to this laptop).").format(
-            count=summary.ops_received, new=summary.ops_new
-        ),
-        _("New records: {count}.").format(count=summary.new_records),
-        _("Changed fields: {count}.").format(count=summary.changed_fields),
-        _("Records deleted: {count}.").format(count=summary.deleted_records),
-        _("New conflicts: {count}.").format(count=summary.conflicts),
-        _("Erasures carried out: {count}.").format(count=summary.erasures),
-        _("Edits to records deleted on another laptop (the deletion stands): {count}.").format(
-            count=summary.edits_to_deleted
-        ),
-    ]
 
 
 def sync_import(store: Store, args: argparse.Namespace) -> int:
