@@ -37,6 +37,7 @@ MEMBERS = (MANIFEST, SIGNATURE, OPS)
 MAX_BUNDLE_BYTES = 2 * 1024**3
 MAX_OPS_BYTES = 4 * 1024**3
 MAX_MANIFEST_BYTES = 1024**2
+MAX_SIGNATURE_BYTES = 1024
 CHUNK = 1024 * 1024
 
 
@@ -114,7 +115,7 @@ def open_archive(path: str, data: bytes | None = None) -> zipfile.ZipFile:
                 "short). Check that you chose the file `ceapp sync export` wrote."
             ).format(path=path)
         ) from None
-    except (OSError, ValueError, EOFError) as error:
+    except Exception as error:  # OSError, EOFError, ValueError, struct.error: a mangled zip
         raise _damaged(path) from error
     names = [info.filename for info in archive.infolist()]
     for name in names:
@@ -125,9 +126,9 @@ def open_archive(path: str, data: bytes | None = None) -> zipfile.ZipFile:
         ):
             raise _refuse(
                 _(
-                    "{path} holds a file named {name}, which points outside the bundle. "
-                    "ceapp never writes such names: the file was made or changed by "
-                    "something else, and is refused."
+                    "{path} holds a file named {name}, which points outside the bundle; "
+                    "ceapp never writes such names, so the file was made or changed by "
+                    "another program and is refused. Ask the sender to export it again."
                 ).format(path=path, name=excerpt(name))
             )
     if sorted(names) != sorted(MEMBERS):
@@ -137,19 +138,29 @@ def open_archive(path: str, data: bytes | None = None) -> zipfile.ZipFile:
                 "Check that you chose the file `ceapp sync export` wrote."
             ).format(path=path, names=excerpt(", ".join(sorted(names)) or "-"))
         )
-    limits = {MANIFEST: MAX_MANIFEST_BYTES, SIGNATURE: 1024, OPS: MAX_OPS_BYTES}
+    limits = {MANIFEST: MAX_MANIFEST_BYTES, SIGNATURE: MAX_SIGNATURE_BYTES, OPS: MAX_OPS_BYTES}
     for info in archive.infolist():
+        # The size the zip declares; read_member and read_ops also stop at
+        # the limit, whatever the zip declares.
         if info.file_size > limits[info.filename]:
-            raise _too_big(path)
+            raise _too_big(path, limits[info.filename])
     return archive
 
 
-def _too_big(path: str) -> BundleRefusedError:
+def _size(count: int) -> str:
+    for unit, text in ((1024**3, _("{number} GB")), (1024**2, _("{number} MB"))):
+        if count >= unit:
+            return text.format(number=f"{count / unit:.3g}")
+    return _("{number} KB").format(number=f"{max(count, 1) / 1024:.3g}")
+
+
+def _too_big(path: str, limit: int) -> BundleRefusedError:
     return _refuse(
         _(
-            "{path} would expand to more than {limit} GB, far more than any ceapp "
-            "bundle holds; it is refused to protect this computer's memory and disk."
-        ).format(path=path, limit=MAX_OPS_BYTES // 1024**3)
+            "{path} would take up more than {limit} once unpacked, far more than any ceapp "
+            "bundle does, so it is refused to protect this computer's memory and disk. Ask "
+            "the sender to export it again."
+        ).format(path=path, limit=_size(limit))
     )
 
 
@@ -157,21 +168,19 @@ def read_member(archive: zipfile.ZipFile, name: str, *, path: str, limit: int) -
     try:
         with archive.open(name) as member:
             data = member.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as error:
-        raise _damaged(path) from error
-    except Exception as error:  # zlib.error and friends from a mangled stream
+    except Exception as error:  # BadZipFile, zlib.error, EOFError: a mangled member
         raise _damaged(path) from error
     if len(data) > limit:
-        raise _too_big(path)
+        raise _too_big(path, limit)
     return data
 
 
 def read_manifest(archive: zipfile.ZipFile, *, path: str) -> tuple[dict, bytes, bytes]:
     manifest_bytes = read_member(archive, MANIFEST, path=path, limit=MAX_MANIFEST_BYTES)
-    signature = read_member(archive, SIGNATURE, path=path, limit=1024)
+    signature = read_member(archive, SIGNATURE, path=path, limit=MAX_SIGNATURE_BYTES)
     try:
         manifest = json.loads(manifest_bytes)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         manifest = None
     if not isinstance(manifest, dict):
         raise _damaged(path)
@@ -222,8 +231,9 @@ def check_versions(*, path: str, manifest: dict, schema_version: int) -> None:
             )
         else:
             message = _(
-                "{path} names a database layout ({schema}) that no ceapp has ever used; "
-                "it was not made by ceapp, and is refused."
+                "{path} names a database layout ({schema}) that no ceapp has ever used, so "
+                "it was not made by ceapp and is refused. Ask the sender to export it again "
+                "with `ceapp sync export`."
             )
         raise _refuse(message.format(path=path, schema=excerpt(str(schema)), known=schema_version))
 
@@ -254,49 +264,88 @@ def read_ops(
     manifest: dict,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[tuple]:
-    """Every op in the bundle, checked, in the order they are stored."""
+    """Every op in the bundle, checked, in the order they are stored.
+
+    Ops that are not the ones the signed manifest vouches for (another size
+    or digest) are refused as damaged, even when a bad op is met first: the
+    file was changed, and what the op says does not matter.
+    """
     entry = manifest["members"][OPS]
     expected_size = entry["size"]
     if expected_size > MAX_OPS_BYTES:
-        raise _too_big(path)
+        raise _too_big(path, MAX_OPS_BYTES)
     digest = hashlib.sha256()
     checker = ops_check.OpChecker(path=path)
+    refusal: BundleRefusedError | None = None
     read = 0
-    tail = b""
+    # The line begun at the end of the last chunk (a bytearray: one very long
+    # line is gathered in linear time).
+    pending = bytearray()
     try:
         with archive.open(OPS) as member:
-            while True:
-                chunk = member.read(CHUNK)
-                if not chunk:
-                    break
+            while chunk := member.read(CHUNK):
                 read += len(chunk)
                 if read > expected_size:
                     raise _damaged(path)
                 digest.update(chunk)
-                lines = (tail + chunk).split(b"\n")
-                tail = lines.pop()
-                for line in lines:
-                    checker.add(line)
+                if refusal is None:
+                    try:
+                        _check_lines(checker, pending, chunk)
+                    except BundleRefusedError as refused:
+                        # Kept until the digest is known; reading goes on to it.
+                        refusal = refused
                 if progress is not None:
                     progress(read, expected_size)
     except BundleRefusedError:
         raise
     except Exception as error:  # BadZipFile, zlib.error, EOFError: a mangled member
         raise _damaged(path) from error
-    if tail or read != expected_size or digest.hexdigest() != entry["sha256"]:
+    if read != expected_size or digest.hexdigest() != entry["sha256"]:
         raise _damaged(path)
-    if len(checker.ops) != manifest["op_count"]:
+    if refusal is not None:
+        raise refusal
+    if pending or len(checker.ops) != manifest["op_count"]:
         raise _damaged(path)
     return checker.ops
 
 
+def _check_lines(checker: ops_check.OpChecker, pending: bytearray, chunk: bytes) -> None:
+    """Check each line `chunk` completes; keep its unfinished end in `pending`."""
+    start = 0
+    while (end := chunk.find(b"\n", start)) != -1:
+        if pending:
+            pending += chunk[start:end]
+            line = bytes(pending)
+            pending.clear()
+        else:
+            line = chunk[start:end]
+        checker.add(line)
+        start = end + 1
+    pending += chunk[start:]
+
+
 def file_size_ok(path: str) -> int:
+    if os.path.isdir(path):
+        raise _refuse(
+            _(
+                "{path} is a folder, not a bundle. Choose the file `ceapp sync export` wrote."
+            ).format(path=path)
+        )
     try:
         size = os.path.getsize(path)
     except OSError as error:
         raise _refuse(
-            _("{path} cannot be read: {reason}.").format(path=path, reason=error.strerror or error)
+            _(
+                "{path} cannot be read ({reason}). Check the file's name and that it is "
+                "still where it was."
+            ).format(path=path, reason=error.strerror or error)
         ) from None
     if size > MAX_BUNDLE_BYTES:
-        raise _too_big(path)
+        raise _refuse(
+            _(
+                "{path} is larger than {limit}, far more than any ceapp bundle; it is refused "
+                "to protect this computer's memory and disk. Check that you chose the file "
+                "`ceapp sync export` wrote."
+            ).format(path=path, limit=_size(MAX_BUNDLE_BYTES))
+        )
     return size
