@@ -2,13 +2,16 @@
 
 An op line is a JSON array:
 
-    [op_id, table, row_id, stamp, kind, field, value, redacted, base]
+    [table, row_id, stamp, node, kind, field, value, redacted, base]
 
-with the value as plain JSON (null for a delete). An op that is not exactly
-what this ceapp's write path would have logged is refused with its line
-number: unknown tables or fields, wrong shapes, values the write path never
-stores, ids that do not match the op, stamps that would reveal when an
-anonymous slip was typed, and the same op twice.
+stamp an integer (milliseconds << 16 | counter, 0 for a monitoring slip),
+node 16 hex digits, value plain JSON (a create's is every column by name,
+a delete's null), base null or the [stamp, node] pairs an edit replaced.
+An op that is not exactly what this ceapp's write path would have logged is
+refused with its number: unknown tables or fields, wrong shapes, values the
+write path never stores, stamps that would reveal when an anonymous slip
+was typed, and the same op twice. Checked ops come out in the change log's
+own encoding (log_encoding.py), ready to insert.
 """
 
 from __future__ import annotations
@@ -16,17 +19,29 @@ from __future__ import annotations
 import json
 import re
 
-from ceapp.clock import STAMP_PATTERN
 from ceapp.errors import BundleRefusedError
 from ceapp.i18n import _
-from ceapp.ops import CREATE, DELETE, SET, canonical_json, op_id
-from ceapp.schema import TABLES
+from ceapp.log_encoding import (
+    CREATE_FIELD,
+    DELETE_FIELD,
+    base_pairs,
+    base_text,
+    decode_create,
+    decode_id,
+    encode_create,
+    encode_id,
+    kind_and_field,
+    node_hex,
+    node_value,
+)
+from ceapp.ops import CREATE, DELETE, SET, canonical_json
+from ceapp.schema import TABLE_CODES, TABLE_NAMES, TABLES
 from ceapp.validation import BIDI_CONTROLS, CONTROL_CHARACTERS, NOT_TEXT
 
-OP_ID = re.compile(r"^[0-9a-f]{32}$")
 NODE = re.compile(r"^[0-9a-f]{16}$")
 ROW_ID = re.compile(r"^[0-9A-Za-z_.:-]{1,64}$")
-ZERO_STAMP_PREFIX = "1970-01-01T00:00:00.000Z-0000-"
+MAX_STAMP = 1 << 62
+MAX_BASES = 64
 MAX_TEXT = 100_000
 FIELD_COUNT = 9
 
@@ -36,15 +51,24 @@ def is_node(value) -> bool:
 
 
 def is_stamp(value) -> bool:
-    return isinstance(value, str) and STAMP_PATTERN.match(value) is not None
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < MAX_STAMP
 
 
-def _is_base(value) -> bool:
-    return value is None or (
-        isinstance(value, str)
-        and 0 < len(value) < 33 * 64
-        and all(OP_ID.match(part) for part in value.split(","))
-    )
+def _base(value) -> str | None:
+    """The base as the log stores it; ValueError if it is not a list of [stamp, node]."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not 0 < len(value) <= MAX_BASES:
+        raise ValueError(value)
+    pairs = []
+    for pair in value:
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ValueError(pair)
+        stamp, node = pair
+        if not is_stamp(stamp) or not is_node(node):
+            raise ValueError(pair)
+        pairs.append((stamp, node_value(node)))
+    return base_text(pairs)
 
 
 def _bad_text(value: str) -> bool:
@@ -87,7 +111,7 @@ class OpChecker:
     def __init__(self, *, path: str) -> None:
         self.path = path
         self.ops: list[tuple] = []
-        self.seen: set[str] = set()
+        self.seen: set[tuple] = set()
 
     def refuse(self, reason: str) -> BundleRefusedError:
         return BundleRefusedError(
@@ -104,23 +128,23 @@ class OpChecker:
             raise self.refuse(_("it is not readable")) from None
         if not isinstance(op, list) or len(op) != FIELD_COUNT:
             raise self.refuse(_("it does not have the parts a change has"))
-        identity, table, row_id, stamp, kind, field, value, redacted, base = op
+        table, row_id, stamp, node, kind, field, value, redacted, base = op
         spec = TABLES.get(table) if isinstance(table, str) else None
         if spec is None:
             raise self.refuse(_("it is for a table this ceapp does not have"))
-        if not isinstance(identity, str) or not OP_ID.match(identity):
-            raise self.refuse(_("its id is malformed"))
         if not isinstance(row_id, str) or not ROW_ID.match(row_id):
             raise self.refuse(_("its record id is malformed"))
-        if not is_stamp(stamp):
+        if not is_stamp(stamp) or not is_node(node):
             raise self.refuse(_("its time stamp is malformed"))
-        if spec.anonymous != stamp.startswith(ZERO_STAMP_PREFIX):
+        if spec.anonymous != (stamp == 0):
             # A timed stamp on a monitoring slip would tell when it was typed.
             raise self.refuse(_("its time stamp is wrong for its table"))
         if redacted not in (0, 1) or isinstance(redacted, bool):
             raise self.refuse(_("its erasure mark is malformed"))
-        if not _is_base(base):
-            raise self.refuse(_("it names the change it replaced wrongly"))
+        try:
+            stored_base = _base(base)
+        except ValueError:
+            raise self.refuse(_("it names the change it replaced wrongly")) from None
         if kind == CREATE:
             if (
                 field is not None
@@ -132,7 +156,8 @@ class OpChecker:
             for column, item in value.items():
                 if _bad_value(item, json_column=column in spec.json_columns):
                     raise self.refuse(_("a field holds a value ceapp never stores"))
-            value_json = canonical_json(value)
+            code = CREATE_FIELD
+            value_json = encode_create(spec, value)
         elif kind == SET:
             if field not in spec.columns:
                 raise self.refuse(_("it sets a field its table does not have"))
@@ -140,35 +165,42 @@ class OpChecker:
                 raise self.refuse(_("a field holds a value ceapp never stores"))
             if redacted and (field not in spec.personal or value is not None):
                 raise self.refuse(_("its erasure mark is malformed"))
+            code = spec.columns.index(field)
             value_json = canonical_json(value)
         elif kind == DELETE:
             if field is not None or value is not None or base is not None:
                 raise self.refuse(_("it is a deletion that carries a value"))
+            code = DELETE_FIELD
             value_json = None
         else:
             raise self.refuse(_("it is neither a creation, an edit nor a deletion"))
-        if not redacted and identity != op_id(
-            table=table,
-            row_id=row_id,
-            kind=kind,
-            field=field,
-            value_json=value_json,
-            stamp=stamp,
-            base=base,
-        ):
-            raise self.refuse(_("its content does not match its id"))
+        stored = (
+            TABLE_CODES[table],
+            encode_id(row_id),
+            stamp,
+            node_value(node),
+            code,
+            value_json,
+            redacted,
+            stored_base,
+        )
+        identity = stored[:5]
         if identity in self.seen:
             raise self.refuse(_("it is in the bundle twice"))
         self.seen.add(identity)
-        self.ops.append(
-            (identity, table, row_id, stamp, kind, field, value_json, stamp[-16:], redacted, base)
-        )
+        self.ops.append(stored)
 
 
-def op_line(op: tuple) -> bytes:
-    """The line a bundle stores for a logged op (in OpChecker's column order)."""
-    identity, table, row_id, stamp, kind, field, value_json, _node, redacted, base = op
-    value = None if value_json is None else json.loads(value_json)
-    return (
-        canonical_json([identity, table, row_id, stamp, kind, field, value, redacted, base]) + "\n"
-    ).encode()
+def op_line(stored: tuple) -> bytes:
+    """The line a bundle carries for an op as the change log stores it."""
+    code, row_id, stamp, node, field, value_json, redacted, base = stored
+    table = TABLE_NAMES[code]
+    spec = TABLES[table]
+    kind, name = kind_and_field(spec, field)
+    if kind == CREATE:
+        value = decode_create(spec, value_json)
+    else:
+        value = None if value_json is None else json.loads(value_json)
+    pairs = [[stamp_, node_hex(node_)] for stamp_, node_ in base_pairs(base)] or None
+    line = [table, decode_id(row_id), stamp, node_hex(node), kind, name, value, redacted, pairs]
+    return (canonical_json(line) + "\n").encode()
