@@ -19,7 +19,7 @@ the order things were typed. See docs/architecture.md, "Change log and clock".
 from __future__ import annotations
 
 import json
-import uuid
+import re
 from collections.abc import Iterable, Mapping
 
 from ceapp.ops import CREATE, DELETE, SET, canonical_json
@@ -31,6 +31,7 @@ COUNTER_BITS = 16
 NODE_SPAN = 1 << 64
 NODE_SIGN = 1 << 63
 UUID_TEXT_LENGTH = 36
+CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 def stamp_value(millis: int, counter: int) -> int:
@@ -53,21 +54,20 @@ def node_hex(value: int) -> str:
 
 
 def encode_id(row_id: str):
-    """A record id as stored in the log: 16 bytes for a UUID, else the text itself."""
-    if len(row_id) == UUID_TEXT_LENGTH:
-        try:
-            parsed = uuid.UUID(row_id)
-        except ValueError:
-            return row_id
-        # Only the canonical spelling round-trips; any other stays text.
-        if str(parsed) == row_id:
-            return parsed.bytes
+    """A record id as stored in the log: 16 bytes for a UUID, else the text itself.
+
+    Only the canonical spelling (lower case, hyphens where str(uuid) puts
+    them) becomes bytes, so decoding always gives back the same text.
+    """
+    if len(row_id) == UUID_TEXT_LENGTH and CANONICAL_UUID.match(row_id):
+        return bytes.fromhex(row_id.replace("-", ""))
     return row_id
 
 
 def decode_id(value) -> str:
     if isinstance(value, bytes) and len(value) == 16:
-        return str(uuid.UUID(bytes=value))
+        digits = value.hex()
+        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
     return value
 
 

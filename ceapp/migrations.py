@@ -216,6 +216,9 @@ def _sync_peers(conn: sqlite3.Connection) -> None:
     conn.execute(
         "CREATE TABLE sync_nodes (node INTEGER PRIMARY KEY, public_key TEXT NOT NULL) WITHOUT ROWID"
     )
+    # The SHA-256 of the ops of every bundle imported: the log only grows,
+    # so a bundle seen before has nothing new and need not be read again.
+    conn.execute("CREATE TABLE sync_imported (digest TEXT PRIMARY KEY) WITHOUT ROWID")
 
 
 MIGRATIONS: tuple[Migration, ...] = (

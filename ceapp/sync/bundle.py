@@ -48,6 +48,10 @@ class Bundle:
     manifest: dict
     public_key_hex: str
     ops: list[tuple] = field(default_factory=list)
+    # Ops the bundle carries that this laptop already held when it was read.
+    already_held: int = 0
+    created: set = field(default_factory=set)
+    links: set = field(default_factory=set)
 
     @property
     def sender_node(self) -> str:
@@ -253,14 +257,15 @@ def read_ops(
     path: str,
     manifest: dict,
     progress: Callable[[int, int], None] | None = None,
-) -> list[tuple]:
-    """Every op in the bundle, checked, in the order they are stored."""
+    held: dict[int, int] | None = None,
+) -> ops_check.OpChecker:
+    """Check every op in the bundle; the checker holds those this laptop lacks."""
     entry = manifest["members"][OPS]
     expected_size = entry["size"]
     if expected_size > MAX_OPS_BYTES:
         raise _too_big(path)
     digest = hashlib.sha256()
-    checker = ops_check.OpChecker(path=path)
+    checker = ops_check.OpChecker(path=path, held=held)
     read = 0
     tail = b""
     try:
@@ -285,9 +290,9 @@ def read_ops(
         raise _damaged(path) from error
     if tail or read != expected_size or digest.hexdigest() != entry["sha256"]:
         raise _damaged(path)
-    if len(checker.ops) != manifest["op_count"]:
+    if checker.count != manifest["op_count"]:
         raise _damaged(path)
-    return checker.ops
+    return checker
 
 
 def file_size_ok(path: str) -> int:

@@ -209,8 +209,33 @@ def read_bundle(
                 ).format(path=path, words=identity.fingerprint_words(signer))
             )
         bundle.check_manifest_fields(path=path, manifest=manifest)
-        ops = bundle.read_ops(archive, path=path, manifest=manifest, progress=progress)
-    return bundle.Bundle(path=path, manifest=manifest, public_key_hex=signer, ops=ops)
+        result = bundle.Bundle(path=path, manifest=manifest, public_key_hex=signer)
+        if already_imported(store, manifest):
+            # Every op of this very bundle is in the log already (the log
+            # only grows), so there is nothing to read: a repeat costs nothing.
+            result.already_held = manifest["op_count"]
+            return result
+        checker = bundle.read_ops(
+            archive,
+            path=path,
+            manifest=manifest,
+            progress=progress,
+            held={node_value(node): stamp for node, stamp in own_marks(store).items()},
+        )
+    result.ops, result.already_held = checker.ops, checker.already_held
+    result.created, result.links = checker.created, checker.links
+    return result
+
+
+def _digest(manifest: dict) -> str:
+    return manifest["members"][bundle.OPS]["sha256"]
+
+
+def already_imported(store: Store, manifest: dict) -> bool:
+    return (
+        store.scalar("SELECT 1 FROM sync_imported WHERE digest = ?", (_digest(manifest),))
+        is not None
+    )
 
 
 def import_bundles(
@@ -233,8 +258,11 @@ def import_bundles(
         bundles.append(read_bundle(store, path, progress=reading))
         if cancelled is not None and cancelled():
             raise KeyboardInterrupt
-    everything = [op for each in bundles for op in each.ops]
-    merge.check_references(store, everything)
+    merge.check_references(
+        store,
+        links=set().union(*(each.links for each in bundles)),
+        created=set().union(*(each.created for each in bundles)),
+    )
     identity.renew_if_copied(store)
     result = ImportResult(summary=MergeSummary())
     with store.transaction():
@@ -247,7 +275,11 @@ def import_bundles(
                     )
 
             result.summary.add(merge.merge(store, each.ops, progress=merging, cancelled=cancelled))
+            result.summary.ops_received += each.already_held
             _remember_peer(store, each)
+            store.conn.execute(
+                "INSERT OR IGNORE INTO sync_imported (digest) VALUES (?)", (_digest(each.manifest),)
+            )
             result.senders.append(
                 trust.trusted_name(store, each.public_key_hex) or _("this laptop")
             )

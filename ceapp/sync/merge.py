@@ -27,12 +27,12 @@ from ceapp.i18n import _
 from ceapp.log_encoding import (
     CREATE_FIELD,
     DELETE_FIELD,
-    decode_create,
     decode_id,
     encode_id,
     stamp_parts,
 )
-from ceapp.schema import TABLE_CODES, TABLE_NAMES, TABLES, TableSpec, children_of
+from ceapp.ops import canonical_json
+from ceapp.schema import CASCADE, TABLE_CODES, TABLE_NAMES, TABLES, TableSpec, children_of
 from ceapp.store import Store
 from ceapp.sync import conflicts
 
@@ -84,32 +84,16 @@ def table_order() -> list[TableSpec]:
     return ordered
 
 
-def check_references(store: Store, ops: list[tuple]) -> None:
-    """Refuse ops that link to a record neither the bundle nor this laptop has ever had.
+def check_references(
+    store: Store, *, links: set[tuple[int, object]], created: set[tuple[int, object]]
+) -> None:
+    """Refuse links to a record neither the bundles nor this laptop has ever had.
 
     A laptop always sends what it links to along with the link (or knows the
     other side has it), so a dangling link means a damaged or forged bundle.
     A link to a record deleted since is fine: the delete decides.
     """
-    created = {(op[0], op[1]) for op in ops if op[4] == CREATE_FIELD}
-    wanted: set[tuple[int, object]] = set()
-    for code, _row, _stamp, _node, field_code, value_json, *_rest in ops:
-        spec = TABLES[TABLE_NAMES[code]]
-        if not spec.parents or value_json is None:
-            continue
-        if field_code == CREATE_FIELD:
-            record = decode_create(spec, value_json)
-            links = [(column, parent, record.get(column)) for column, parent, _h in spec.parents]
-        else:
-            links = [
-                (column, parent, json.loads(value_json))
-                for column, parent, _how in spec.parents
-                if spec.columns.index(column) == field_code
-            ]
-        for _column, parent, link in links:
-            if link is not None:
-                wanted.add((TABLE_CODES[parent], link))
-    for parent_code, link in sorted(wanted, key=repr):
+    for parent_code, link in sorted(links, key=repr):
         encoded = encode_id(link) if isinstance(link, str) else None
         if (parent_code, encoded) in created:
             continue
@@ -186,7 +170,25 @@ def merge(
     conn.execute(
         f"DELETE FROM temp.incoming WHERE EXISTS (SELECT 1 FROM main.changes c WHERE {in_incoming})"
     )
-    new_rows = conn.execute("SELECT DISTINCT tbl, row_id FROM temp.incoming").fetchall()
+    # Records new to this laptop that arrive as one create and nothing else
+    # (nearly all of a first import) are inserted in batches; the rest are
+    # rebuilt one by one from all their ops.
+    fresh: dict[int, list[tuple]] = {}
+    for code, row_id, value in conn.execute(
+        "SELECT i.tbl, i.row_id, i.value FROM temp.incoming i WHERE i.field = ?"
+        " AND NOT EXISTS (SELECT 1 FROM main.changes c WHERE c.tbl = i.tbl AND c.row_id = i.row_id)"
+        " AND NOT EXISTS (SELECT 1 FROM temp.incoming j WHERE j.tbl = i.tbl"
+        " AND j.row_id = i.row_id AND j.field != ?)",
+        (CREATE_FIELD, CREATE_FIELD),
+    ):
+        fresh.setdefault(code, []).append((decode_id(row_id), value))
+    new_rows = conn.execute(
+        "SELECT DISTINCT tbl, row_id FROM temp.incoming i WHERE i.field != ? OR EXISTS"
+        " (SELECT 1 FROM main.changes c WHERE c.tbl = i.tbl AND c.row_id = i.row_id)"
+        " OR EXISTS (SELECT 1 FROM temp.incoming j WHERE j.tbl = i.tbl AND j.row_id = i.row_id"
+        " AND j.field != ?)",
+        (CREATE_FIELD, CREATE_FIELD),
+    ).fetchall()
     edited_rows = {
         (TABLE_NAMES[code], decode_id(row_id))
         for code, row_id in conn.execute(
@@ -209,11 +211,22 @@ def merge(
         table = TABLE_NAMES[code]
         affected.setdefault(table, set()).add(decode_id(row_id))
         summary.by_table[table] = summary.by_table.get(table, 0) + 1
+    for code, rows in fresh.items():
+        table = TABLE_NAMES[code]
+        summary.by_table[table] = summary.by_table.get(table, 0) + len(rows)
     if newest:
         _follow_clock(store, newest)
-    total = sum(len(ids) for ids in affected.values())
+    total = sum(len(ids) for ids in affected.values()) + sum(len(r) for r in fresh.values())
     done = 0
     for spec in table_order():
+        batch = fresh.get(TABLE_CODES[spec.name])
+        if batch:
+            if cancelled is not None and cancelled():
+                raise KeyboardInterrupt
+            _insert_new(store, spec, batch, summary)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
         row_ids = affected.get(spec.name)
         if not row_ids:
             continue
@@ -233,6 +246,65 @@ def merge(
         progress(total, total)
     summary.conflicts = max(0, conflicts.count_for_rows(store, edited_rows) - conflicts_before)
     return summary
+
+
+def _present(store: Store, table: str, ids: set) -> set:
+    found: set = set()
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        found.update(
+            row[0]
+            for row in store.conn.execute(
+                f"SELECT id FROM {table} WHERE id IN ({', '.join('?' for _id in chunk)})", chunk
+            )
+        )
+    return found
+
+
+def _insert_new(store: Store, spec: TableSpec, batch: list[tuple], summary: MergeSummary) -> None:
+    """Insert records that arrive as a single create, many to a statement.
+
+    The same rule as expected_row: a record whose cascading parent is gone
+    stays out, a detached link to a gone record is cleared.
+    """
+    columns = spec.columns
+    rows = []
+    for row_id, value in batch:
+        values = json.loads(value)
+        values += [None] * (len(columns) - len(values))
+        rows.append([row_id, *values])
+    for column, parent, how in spec.parents:
+        position = columns.index(column) + 1
+        links = {row[position] for row in rows if row[position] is not None}
+        present = _present(store, parent, links) if links else set()
+        kept = []
+        for row in rows:
+            if row[position] is not None and row[position] not in present:
+                if how == CASCADE:
+                    continue
+                row[position] = None
+            kept.append(row)
+        rows = kept
+    for name in spec.json_columns:
+        position = columns.index(name) + 1
+        for row in rows:
+            row[position] = canonical_json(row[position])
+    names = ", ".join(("id", *columns))
+    store.conn.executemany(
+        f"INSERT OR REPLACE INTO {spec.name} ({names})"
+        f" VALUES ({', '.join('?' for _name in range(len(columns) + 1))})",
+        rows,
+    )
+    summary.new_records += len(rows)
+    if rows:
+        store.note_changed(spec.name)
+    if spec.anonymous:
+        group = columns.index(spec.group_column) + 1 if spec.group_column else None
+        for row in rows:
+            anonymity.note_anonymous_write(
+                store, spec, row_id=row[0], group=row[group] if group else None
+            )
 
 
 def _follow_clock(store: Store, newest: int) -> None:

@@ -81,37 +81,79 @@ def _bad_text(value: str) -> bool:
     )
 
 
-def _bad_value(value, *, json_column: bool) -> bool:
+def _clean(text: str, deep: bool) -> bool:
+    return not deep or not _bad_text(text)
+
+
+def _bad_value(value, *, json_column: bool, deep: bool = True) -> bool:
+    """True for a value the write path never stores; `deep` also looks inside text."""
+    kind = type(value)
     if json_column:
-        if isinstance(value, list):
-            return any(not isinstance(item, str) or _bad_text(item) for item in value)
-        if isinstance(value, dict):
-            return any(
-                _bad_text(key)
-                or not isinstance(item, str | int | type(None))
-                or (isinstance(item, str) and _bad_text(item))
-                or isinstance(item, bool)
+        if kind is list:
+            return not all(type(item) is str and _clean(item, deep) for item in value)
+        if kind is dict:
+            return not all(
+                _clean(key, deep)
+                and (
+                    item is None
+                    or (type(item) is str and _clean(item, deep))
+                    or (type(item) is int and -(2**63) <= item < 2**63)
+                )
                 for key, item in value.items()
             )
         return True
     if value is None:
         return False
-    if isinstance(value, bool):
-        return True
-    if isinstance(value, int):
+    if kind is int:
         return not -(2**63) <= value < 2**63
-    if isinstance(value, str):
-        return _bad_text(value)
+    if kind is str:
+        return deep and _bad_text(value)
     return True
 
 
-class OpChecker:
-    """Collects ops line by line, refusing the bundle at the first bad one."""
+# Anything in a line that could stand for a character no stored text may
+# hold: the characters themselves, or a JSON escape (\u, \b, \f, \r) that
+# could spell one. Lines without any skip the per-field text checks.
+_SUSPECT_CHARACTERS = re.compile(
+    "[" + "".join(p.pattern[1:-1] for p in (CONTROL_CHARACTERS, BIDI_CONTROLS, NOT_TEXT)) + "]"
+)
+_SUSPECT_ESCAPE = re.compile(r"\\[ubfr]")
 
-    def __init__(self, *, path: str) -> None:
+
+def _suspect(text: str) -> bool:
+    # That character class is slow to search (it spans astral planes), and
+    # JSON cannot hold a raw control character, so an all-ASCII line (most
+    # of them) needs only DEL and the escapes looked for.
+    if "\\" in text and _SUSPECT_ESCAPE.search(text):
+        return True
+    if text.isascii():
+        return "\x7f" in text
+    return _SUSPECT_CHARACTERS.search(text) is not None
+
+
+class OpChecker:
+    """Collects ops line by line, refusing the bundle at the first bad one.
+
+    `held` gives, per node, the newest stamp this laptop already holds: what
+    a laptop holds from a node is always everything up to such a mark, so an
+    op at or under it is one we have. Such ops are still checked for shape,
+    then counted and dropped, unless they carry an erasure.
+    """
+
+    def __init__(self, *, path: str, held: dict[int, int] | None = None) -> None:
         self.path = path
+        self.held_marks = held or {}
         self.ops: list[tuple] = []
         self.seen: set[tuple] = set()
+        self.already_held = 0
+        # Records the bundle creates, and (parent table code, id) of every
+        # link it makes, for merge.check_references.
+        self.created: set[tuple[int, object]] = set()
+        self.links: set[tuple[int, object]] = set()
+
+    @property
+    def count(self) -> int:
+        return len(self.ops) + self.already_held
 
     def refuse(self, reason: str) -> BundleRefusedError:
         return BundleRefusedError(
@@ -123,9 +165,11 @@ class OpChecker:
 
     def add(self, line: bytes) -> None:
         try:
-            op = json.loads(line)
+            text = line.decode()
+            op = json.loads(text)
         except (ValueError, UnicodeDecodeError):
             raise self.refuse(_("it is not readable")) from None
+        deep = len(text) > MAX_TEXT or _suspect(text)
         if not isinstance(op, list) or len(op) != FIELD_COUNT:
             raise self.refuse(_("it does not have the parts a change has"))
         table, row_id, stamp, node, kind, field, value, redacted, base = op
@@ -145,6 +189,8 @@ class OpChecker:
             stored_base = _base(base)
         except ValueError:
             raise self.refuse(_("it names the change it replaced wrongly")) from None
+        node_number = node_value(node)
+        held = 0 < stamp <= self.held_marks.get(node_number, -1) and not redacted
         if kind == CREATE:
             if (
                 field is not None
@@ -153,15 +199,16 @@ class OpChecker:
                 or set(value) != set(spec.columns)
             ):
                 raise self.refuse(_("it does not give exactly the fields of its table"))
-            for column, item in value.items():
-                if _bad_value(item, json_column=column in spec.json_columns):
-                    raise self.refuse(_("a field holds a value ceapp never stores"))
             code = CREATE_FIELD
-            value_json = encode_create(spec, value)
+            if not held:
+                for column, item in value.items():
+                    if _bad_value(item, json_column=column in spec.json_columns, deep=deep):
+                        raise self.refuse(_("a field holds a value ceapp never stores"))
+                value_json = encode_create(spec, value)
         elif kind == SET:
             if field not in spec.columns:
                 raise self.refuse(_("it sets a field its table does not have"))
-            if _bad_value(value, json_column=field in spec.json_columns):
+            if _bad_value(value, json_column=field in spec.json_columns, deep=deep):
                 raise self.refuse(_("a field holds a value ceapp never stores"))
             if redacted and (field not in spec.personal or value is not None):
                 raise self.refuse(_("its erasure mark is malformed"))
@@ -174,21 +221,20 @@ class OpChecker:
             value_json = None
         else:
             raise self.refuse(_("it is neither a creation, an edit nor a deletion"))
-        stored = (
-            TABLE_CODES[table],
-            encode_id(row_id),
-            stamp,
-            node_value(node),
-            code,
-            value_json,
-            redacted,
-            stored_base,
-        )
-        identity = stored[:5]
+        identity = (TABLE_CODES[table], encode_id(row_id), stamp, node_number, code)
+        if kind == CREATE:
+            self.created.add(identity[:2])
+        for column, parent, _how in spec.parents:
+            link = value.get(column) if kind == CREATE else value if field == column else None
+            if link is not None:
+                self.links.add((TABLE_CODES[parent], link))
         if identity in self.seen:
             raise self.refuse(_("it is in the bundle twice"))
         self.seen.add(identity)
-        self.ops.append(stored)
+        if held:
+            self.already_held += 1
+            return
+        self.ops.append((*identity, value_json, redacted, stored_base))
 
 
 def op_line(stored: tuple) -> bytes:
