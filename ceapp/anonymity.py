@@ -13,7 +13,8 @@ no slip at all. See docs/architecture.md, "Anonymity".
 
 from __future__ import annotations
 
-from ceapp.schema import TableSpec
+from ceapp.log_encoding import encode_id
+from ceapp.schema import TABLE_CODES, TableSpec
 from ceapp.store import Store
 
 # SQLite allows many more bound parameters, but small chunks keep each
@@ -45,14 +46,15 @@ def settle(store: Store, spec: TableSpec) -> None:
     ordered = sorted(row_ids)
     columns = ("id", *spec.columns)
     _rewrite(store, table=spec.name, key="id", columns=columns, ids=ordered)
+    store.flush_log()
     _rewrite(
         store,
         table="changes",
         key="row_id",
         columns=_columns(store, "changes"),
-        ids=ordered,
-        where=f"tbl = '{spec.name}'",
-        order=("row_id", "stamp", "op_id"),
+        ids=sorted(encode_id(row_id) for row_id in ordered),
+        where=f"tbl = {int(TABLE_CODES[spec.name])}",
+        order=("row_id", "stamp", "node", "field"),
     )
 
 
@@ -81,7 +83,10 @@ def _rewrite(
         ).fetchall()
         store.conn.execute(f"DELETE FROM {table} WHERE {where} AND {key} IN ({marks})", chunk)
     positions = [columns.index(name) for name in order]
-    rows.sort(key=lambda row: [row[position] for position in positions])
+    # Ids that are not UUIDs stay text in the log; never compare text with bytes.
+    rows.sort(
+        key=lambda row: [(isinstance(row[position], str), row[position]) for position in positions]
+    )
     store.conn.executemany(
         f"INSERT INTO {table} ({column_list}) VALUES ({', '.join('?' for _c in columns)})", rows
     )

@@ -3,11 +3,13 @@
 Each call writes the record and appends its op(s) to the `changes` log in
 the same transaction, so the log and the tables cannot disagree. An op says
 which table and row, what kind of change (create, set one field, delete),
-the new value, a hybrid-clock stamp and this installation's node id. Its id
-is a hash of all that, so the same op arriving twice (sync) is one op.
+the new value, a hybrid-clock stamp and this installation's node id; those
+together are its key, so the same op arriving twice (sync) is one op. How
+ops are stored is in log_encoding.py. Log rows are buffered and written
+with one executemany (Store.flush_log) before anything reads the log.
 
-Replaying a row's ops in stamp order gives the row: that is how sync will
-merge (highest stamp wins each field; a delete is final), and how `check`
+Replaying a row's ops in stamp order gives the row: that is how sync
+merges (highest stamp wins each field; a delete is final), and how `check`
 proves nothing bypassed the log.
 """
 
@@ -20,12 +22,22 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 from ceapp import anonymity, redaction
-from ceapp.clock import zero_stamp
 from ceapp.errors import NotFoundError
 from ceapp.i18n import _
-from ceapp.ops import CREATE, DELETE, SET, canonical_json, op_id
+from ceapp.log_encoding import (
+    CREATE_FIELD,
+    DELETE_FIELD,
+    base_text,
+    decode_create,
+    encode_create,
+    encode_id,
+    kind_and_field,
+    node_value,
+    stamp_value,
+)
+from ceapp.ops import canonical_json
 from ceapp.schema import CASCADE as CASCADE_DELETE
-from ceapp.schema import TableSpec, children_of, spec_for
+from ceapp.schema import TABLE_CODES, TableSpec, children_of, spec_for
 from ceapp.store import Store
 
 _id_source: Callable[[], uuid.UUID] = uuid.uuid4
@@ -51,52 +63,60 @@ def seeded_ids(rng: random.Random) -> Iterator[None]:
         _id_source = previous
 
 
-def _stamp(store: Store, spec: TableSpec) -> str:
-    return zero_stamp(store.node) if spec.anonymous else store.clock.tick()
+def _stamp(store: Store, spec: TableSpec) -> int:
+    """A new op's stamp; anonymous rows get none (docs/architecture.md, "Anonymity")."""
+    if spec.anonymous:
+        return 0
+    return stamp_value(*store.clock.tick_parts())
 
 
 def _log(
-    store: Store, *, spec: TableSpec, row_id: str, kind: str, field, value, stamp, base=None
+    store: Store,
+    *,
+    spec: TableSpec,
+    row_id: str,
+    field: int,
+    value_json: str | None,
+    stamp: int,
+    base: str | None = None,
 ) -> None:
-    value_json = None if kind == DELETE else canonical_json(value)
-    store.conn.execute(
-        "INSERT INTO changes (op_id, tbl, row_id, kind, field, value, stamp, node, base)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    store.log_buffer.append(
         (
-            op_id(
-                table=spec.name,
-                row_id=row_id,
-                kind=kind,
-                field=field,
-                value_json=value_json,
-                stamp=stamp,
-                base=base,
-            ),
-            spec.name,
-            row_id,
-            kind,
+            TABLE_CODES[spec.name],
+            encode_id(row_id),
+            stamp,
+            node_value(store.node),
             field,
             value_json,
-            stamp,
-            store.node,
+            0,
             base,
-        ),
+        )
     )
 
 
-def current_op(store: Store, table: str, row_id: str, field: str) -> str | None:
-    """The op whose value the field holds now: its newest set, else the row's create.
+def current_op(store: Store, table: str, row_id: str, field: str) -> tuple[int, int] | None:
+    """(stamp, node) of the op whose value the field holds now: its newest edit, else the create.
 
-    A new set op names it as its base, which is how a merge tells an edit
+    A new edit names it as its base, which is how a merge tells an edit
     that replaced another from two made without seeing each other.
     """
+    store.flush_log()
+    spec = spec_for(table)
     found = store.conn.execute(
-        "SELECT op_id FROM changes WHERE tbl = ? AND row_id = ?"
-        " AND (kind = 'create' OR (kind = 'set' AND field = ?))"
-        " ORDER BY kind = 'set' DESC, stamp DESC, op_id DESC LIMIT 1",
-        (table, row_id, field),
+        "SELECT stamp, node FROM changes WHERE tbl = ? AND row_id = ? AND field IN (?, ?)"
+        " ORDER BY field >= 0 DESC, stamp DESC, node DESC LIMIT 1",
+        (TABLE_CODES[spec.name], encode_id(row_id), CREATE_FIELD, spec.columns.index(field)),
     ).fetchone()
-    return found[0] if found else None
+    return (found[0], found[1]) if found else None
+
+
+def row_ops(store: Store, spec: TableSpec, row_id: str) -> list[tuple[int, str | None]]:
+    """A record's ops as stored (field code, value), in the order replay folds them."""
+    store.flush_log()
+    return store.conn.execute(
+        "SELECT field, value FROM changes WHERE tbl = ? AND row_id = ? ORDER BY stamp, node, field",
+        (TABLE_CODES[spec.name], encode_id(row_id)),
+    ).fetchall()
 
 
 def to_column(spec: TableSpec, column: str, value):
@@ -149,9 +169,8 @@ def create(store: Store, table: str, fields: Mapping, *, row_id: str | None = No
         store,
         spec=spec,
         row_id=row_id,
-        kind=CREATE,
-        field=None,
-        value=values,
+        field=CREATE_FIELD,
+        value_json=encode_create(spec, values),
         stamp=_stamp(store, spec),
     )
     _after_write(store, spec, row_id, values)
@@ -193,15 +212,15 @@ def update(store: Store, table: str, row_id: str, fields: Mapping) -> dict:
     )
     stamp = _stamp(store, spec)
     for column, value in sorted(changed.items()):
+        replaced = current_op(store, spec.name, row_id, column)
         _log(
             store,
             spec=spec,
             row_id=row_id,
-            kind=SET,
-            field=column,
-            value=value,
+            field=spec.columns.index(column),
+            value_json=canonical_json(value),
             stamp=stamp,
-            base=current_op(store, spec.name, row_id, column),
+            base=base_text([replaced] if replaced else []),
         )
     _after_write(store, spec, row_id, {**current, **changed})
     if spec.personal & set(changed):
@@ -210,7 +229,13 @@ def update(store: Store, table: str, row_id: str, fields: Mapping) -> dict:
 
 
 def settle_field(
-    store: Store, table: str, row_id: str, *, field: str, value, replaces: Iterable[str]
+    store: Store,
+    table: str,
+    row_id: str,
+    *,
+    field: str,
+    value,
+    replaces: Iterable[tuple[int, int]],
 ) -> None:
     """Set a field to `value` as an edit that replaces every op in `replaces`.
 
@@ -232,11 +257,10 @@ def settle_field(
         store,
         spec=spec,
         row_id=row_id,
-        kind=SET,
-        field=field,
-        value=value,
+        field=spec.columns.index(field),
+        value_json=canonical_json(value),
         stamp=_stamp(store, spec),
-        base=",".join(sorted(set(replaces))),
+        base=base_text(replaces),
     )
     if field in spec.personal:
         redaction.redact_superseded(store, spec, row_id)
@@ -270,9 +294,8 @@ def delete(store: Store, table: str, row_id: str) -> int:
         store,
         spec=spec,
         row_id=row_id,
-        kind=DELETE,
-        field=None,
-        value=None,
+        field=DELETE_FIELD,
+        value_json=None,
         stamp=_stamp(store, spec),
     )
     _after_write(store, spec, row_id, row)
@@ -286,27 +309,52 @@ def _after_write(store: Store, spec: TableSpec, row_id: str, row: Mapping) -> No
         anonymity.note_anonymous_write(store, spec, row_id=row_id, group=group)
 
 
-def replay(spec: TableSpec, ops: Iterable[tuple[str, str, str]]) -> dict | None:
-    """Fold one row's ops, given as (kind, field, value_json) in stamp order.
+def expected_row(store: Store, spec: TableSpec, ops: Iterable[tuple]) -> dict | None:
+    """What the table should hold for a record with these stored ops.
+
+    Replay, then follow links as a delete made here would have: a record
+    whose parent is gone is gone too if the link cascades, and loses the link
+    if it detaches. A merge needs this when a parent was deleted on one
+    laptop while another added to it (docs/architecture.md, "Sync").
+    """
+    row = replay(spec, ops)
+    if row is None:
+        return None
+    for column, parent, how in spec.parents:
+        link = row.get(column)
+        if (
+            link is not None
+            and not store.conn.execute(f"SELECT 1 FROM {parent} WHERE id = ?", (link,)).fetchone()
+        ):
+            if how == CASCADE_DELETE:
+                return None
+            row[column] = None
+    return row
+
+
+def replay(spec: TableSpec, ops: Iterable[tuple[int, str | None]]) -> dict | None:
+    """Fold one row's stored ops, given as (field code, value) in stamp order.
 
     Returns the row's column values as stored in the table, or None when the
-    row is deleted or was never created.
+    row is deleted or was never created. ValueError for an op no table has.
     """
     row: dict | None = None
     deleted = False
     pending_sets: dict = {}
-    for kind, field, value_json in ops:
-        if kind == DELETE:
+    for code, value in ops:
+        if code == DELETE_FIELD:
             deleted = True
-        elif kind == CREATE:
-            row = json.loads(value_json)
+        elif code == CREATE_FIELD:
+            row = decode_create(spec, value)
             row.update(pending_sets)
-        elif row is None:
-            # A set stamped before its create can only come from clock skew
-            # between laptops; keep it and apply it once the row exists.
-            pending_sets[field] = json.loads(value_json)
         else:
-            row[field] = json.loads(value_json)
+            _kind, field = kind_and_field(spec, code)
+            if row is None:
+                # An edit stamped before its create can only come from clock
+                # skew between laptops; keep it and apply it once the row exists.
+                pending_sets[field] = json.loads(value)
+            else:
+                row[field] = json.loads(value)
     if deleted or row is None:
         return None
     return {column: to_column(spec, column, row[column]) for column in spec.columns}

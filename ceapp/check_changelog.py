@@ -1,17 +1,16 @@
 """`ceapp check`'s stages about the change log: its entries, and the records against it.
 
-Each op in the log must stand up on its own (a known table and kind, valid
-JSON, a sound time stamp, an id that matches its content); then every record
-must be what replaying its ops gives.
+Each op in the log must stand up on its own (a known table and field,
+valid JSON, a sound time stamp); then every record must be what replaying
+its ops gives, with links to deleted records followed as a merge does.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
 
-from ceapp.changes import replay
+from ceapp.changes import expected_row
 from ceapp.check_findings import (
     HOUR_MS,
     MAX_PROBLEMS_PER_TABLE,
@@ -23,23 +22,23 @@ from ceapp.check_findings import (
     tolerating_bad_text,
     when,
 )
-from ceapp.clock import MAX_DRIFT_MS, STAMP_PATTERN, format_stamp, parse_stamp
+from ceapp.clock import MAX_DRIFT_MS
 from ceapp.i18n import _, ngettext
-from ceapp.ops import CREATE, DELETE, SET, op_id
-from ceapp.schema import TABLES, TableSpec
+from ceapp.log_encoding import decode_id, kind_and_field, stamp_parts, stamp_value
+from ceapp.ops import DELETE
+from ceapp.schema import TABLE_CODES, TABLE_NAMES, TABLES, TableSpec
 from ceapp.store import Store
 from ceapp.validation import excerpt
 
 LOG = "changes"
-KINDS = frozenset({CREATE, SET, DELETE})
+NEEDED = ("tbl", "row_id", "stamp", "node", "field", "value")
 
 
 # -- the change log itself ---------------------------------------------------------------------
 
 
 def log_entries(store: Store, found: Findings) -> list[str]:
-    needed = ("tbl", "row_id", "stamp", "op_id", "kind", "field", "value")
-    if not found.has(LOG, needed):
+    if not found.has(LOG, NEEDED):
         return []
     problems: list[str] = []
     with reported(
@@ -54,7 +53,28 @@ def log_entries(store: Store, found: Findings) -> list[str]:
         problems += tolerating_bad_text(
             store, lambda lenient: _LogReview(store, found, lenient=lenient).run()
         )
+        problems += _unconverted(store)
     return problems
+
+
+def _unconverted(store: Store) -> list[str]:
+    held = store.conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'changes_unconverted'"
+    ).fetchone()[0]
+    count = store.scalar("SELECT count(*) FROM changes_unconverted") if held else 0
+    if not count:
+        return []
+    return [
+        ngettext(
+            "{count} change in the old change log could not be read when the log was "
+            "converted; it is kept unchanged in the changes_unconverted table. The records "
+            "are as they were; restore a backup copy if one of them looks wrong.",
+            "{count} changes in the old change log could not be read when the log was "
+            "converted; they are kept unchanged in the changes_unconverted table. The records "
+            "are as they were; restore a backup copy if one of them looks wrong.",
+            count,
+        ).format(count=count)
+    ]
 
 
 class _LogReview:
@@ -67,21 +87,15 @@ class _LogReview:
         self.problems: list[str] = []
         self.damaged: set[tuple[str, str]] = set()
         self.unknown_tables: Counter[str] = Counter()
-        self.future: list[str] = []
+        self.future: list[int] = []
         now = now_ms(store)
-        # Valid stamps sort by time as text, so one comparison finds the
-        # ones too far ahead without parsing each.
-        self.future_floor = format_stamp(now + MAX_DRIFT_MS + 1, 0, "")
+        self.future_floor = stamp_value(now + MAX_DRIFT_MS + 1, 0)
         self.now = now
-        self.redacted = found.has(LOG, ("redacted",))
-        self.based = found.has(LOG, ("base",))
 
     def run(self) -> list[str]:
-        redacted = ", redacted" if self.redacted else ", 0"
-        base = ", base" if self.based else ", NULL"
         cursor = self.store.conn.execute(
-            "SELECT tbl, row_id, stamp, op_id, kind, field, value,"
-            " value IS NOT NULL AND json_valid(value)" + redacted + base + f" FROM {LOG}"
+            "SELECT tbl, row_id, stamp, node, field, value,"
+            f" value IS NOT NULL AND json_valid(value) FROM {LOG}"
         )
         for op in cursor:
             self._review(op)
@@ -116,7 +130,7 @@ class _LogReview:
                     len(self.future),
                 ).format(
                     count=len(self.future),
-                    when=when(parse_stamp(newest)[0]),
+                    when=when(stamp_parts(newest)[0]),
                     now=when(self.now),
                     hours=MAX_DRIFT_MS // HOUR_MS,
                 )
@@ -128,30 +142,35 @@ class _LogReview:
         self.problems.append(message)
 
     def _review(self, op: tuple) -> None:
-        table, row_id, stamp, stored_id, kind, field, value, is_json, redacted, base = op
-        if self.lenient and any(
-            has_bad_bytes(text) for text in (table, row_id, stamp, stored_id, kind, field, value)
-        ):
+        code, stored_id, stamp, node, field, value, is_json = op
+        table = TABLE_NAMES.get(code) if isinstance(code, int) else None
+        row_id = decode_id(stored_id)
+        if self.lenient and any(has_bad_bytes(text) for text in (row_id, value)):
             self._problem(
                 table=table,
                 row_id=row_id,
                 message=_(
                     "A change to {table} {id} in the change log holds bytes that are not valid "
                     "UTF-8 text, so the file is damaged there. Restore it from a backup copy."
-                ).format(**_names(table, row_id)),
+                ).format(**_names(table or code, row_id)),
             )
             return
-        if table not in TABLES:
-            self.unknown_tables[str(table)] += 1
+        if table is None:
+            self.unknown_tables[str(code)] += 1
             return
-        if kind not in KINDS:
+        spec = TABLES[table]
+        try:
+            kind, _field = kind_and_field(spec, field)
+        except ValueError:
+            kind = None
+        if kind is None or not isinstance(node, int):
             self._problem(
                 table=table,
                 row_id=row_id,
                 message=_(
                     "A change to {table} {id} in the change log is of an unknown kind, {kind}; "
                     "the record cannot be rebuilt from the log."
-                ).format(kind=excerpt(kind), **_names(table, row_id)),
+                ).format(kind=excerpt(str(field)), **_names(table, row_id)),
             )
             return
         if kind != DELETE and not is_json:
@@ -165,62 +184,22 @@ class _LogReview:
                 ).format(**_names(table, row_id)),
             )
             return
-        if not isinstance(stamp, str) or not _is_stamp(stamp):
+        if not isinstance(stamp, int) or stamp < 0 or (spec.anonymous and stamp != 0):
             self._problem(
                 table=table,
                 row_id=row_id,
                 message=_(
                     "A change to {table} {id} in the change log has a damaged time stamp, "
                     "{stamp}. Restore the file from a backup copy."
-                ).format(stamp=excerpt(stamp), **_names(table, row_id)),
+                ).format(stamp=excerpt(str(stamp)), **_names(table, row_id)),
             )
             return
         if stamp >= self.future_floor:
             self.future.append(stamp)
-        if redacted != 1 and stored_id != _op_id(
-            table=table, row_id=row_id, kind=kind, field=field, value=value, stamp=stamp, base=base
-        ):
-            # A redacted op had personal values blanked on purpose after its
-            # id was made; its id no longer matches, by design.
-            self.problems.append(
-                _(
-                    "A change to {table} {id} in the change log does not match its own id "
-                    "({op_id}): it was altered after it was written. Restore the file from a "
-                    "backup copy."
-                ).format(op_id=excerpt(stored_id), **_names(table, row_id))
-            )
 
 
 def _names(table, row_id) -> dict[str, str]:
-    return {"table": excerpt(table), "id": excerpt(row_id)}
-
-
-def _op_id(*, table, row_id, kind, field, value, stamp, base) -> str | None:
-    try:
-        return op_id(
-            table=table,
-            row_id=row_id,
-            kind=kind,
-            field=field,
-            value_json=value,
-            stamp=stamp,
-            base=base,
-        )
-    except (TypeError, ValueError):
-        return None  # a value no op can hold (bytes): no id matches it
-
-
-def _is_stamp(stamp: str) -> bool:
-    match = STAMP_PATTERN.match(stamp)
-    if not match:
-        return False
-    # The pattern lets through dates such as 2026-13-45; fromisoformat is
-    # strict about them and much quicker than parse_stamp's strptime.
-    try:
-        datetime.fromisoformat(match.group(1)[:-1])
-    except ValueError:
-        return False
-    return True
+    return {"table": excerpt(str(table)), "id": excerpt(str(row_id))}
 
 
 # -- records against the change log ---------------------------------------------------------
@@ -228,7 +207,7 @@ def _is_stamp(stamp: str) -> bool:
 
 def records_against_log(store: Store, found: Findings) -> list[str]:
     problems: list[str] = []
-    if not found.has(LOG, ("tbl", "row_id", "stamp", "kind", "field", "value")):
+    if not found.has(LOG, NEEDED):
         return problems  # reported as missing by ceapp.integrity
     for name in sorted(TABLES):
         spec = TABLES[name]
@@ -253,23 +232,23 @@ def records_against_log(store: Store, found: Findings) -> list[str]:
 
 def _ops_by_row(store: Store, spec: TableSpec) -> Iterator[tuple[str, list]]:
     cursor = store.conn.execute(
-        f"SELECT row_id, kind, field, value FROM {LOG}"
-        " WHERE tbl = ? AND typeof(row_id) = 'text' ORDER BY row_id, stamp",
-        (spec.name,),
+        f"SELECT row_id, field, value FROM {LOG}"
+        " WHERE tbl = ? AND typeof(row_id) IN ('blob', 'text') ORDER BY row_id, stamp, node, field",
+        (TABLE_CODES[spec.name],),
     )
     current_id, ops = None, []
-    for row_id, kind, field_name, value in cursor:
-        if row_id != current_id:
+    for stored_id, field_code, value in cursor:
+        if stored_id != current_id:
             if current_id is not None:
-                yield current_id, ops
-            current_id, ops = row_id, []
-        ops.append((kind, field_name, value))
+                yield decode_id(current_id), ops
+            current_id, ops = stored_id, []
+        ops.append((field_code, value))
     if current_id is not None:
-        yield current_id, ops
+        yield decode_id(current_id), ops
 
 
 def _check_log(store: Store, spec: TableSpec, *, found: Findings, lenient: bool) -> list[str]:
-    """Merge-walk the table and its ops, both in id order, comparing each row."""
+    """Compare each logged record with the table, then look for rows the log lacks."""
     problems: list[str] = []
     columns = ", ".join(spec.columns)
     odd_ids = store.conn.execute(
@@ -285,20 +264,16 @@ def _check_log(store: Store, spec: TableSpec, *, found: Findings, lenient: bool)
                 odd_ids,
             ).format(count=odd_ids, table=spec.name)
         )
-    rows = store.conn.execute(
-        f"SELECT id, {columns} FROM {spec.name} WHERE typeof(id) = 'text' ORDER BY id"
-    )
-    stored = next(rows, None)
+    logged: set = set()
+    select = f"SELECT id, {columns} FROM {spec.name} WHERE id = ?"
     for row_id, ops in _ops_by_row(store, spec):
-        while stored is not None and stored[0] < row_id:
-            problems.append(_unlogged(spec, stored[0]))
-            stored = next(rows, None)
-        if stored is not None and stored[0] == row_id:
-            problems += _compare(spec, stored=stored, ops=ops, found=found, lenient=lenient)
-            stored = next(rows, None)
+        logged.add(row_id)
+        stored = store.conn.execute(select, (row_id,)).fetchone()
+        if stored is not None:
+            problems += _compare(store, spec, stored=stored, ops=ops, found=found, lenient=lenient)
         elif (spec.name, row_id) not in found.damaged_rows:
             try:
-                expected = _replayed(spec, ops)
+                expected = _replayed(store, spec, ops)
             except _UnreplayableError:
                 problems.append(_unreplayable(spec, row_id))
             else:
@@ -310,9 +285,13 @@ def _check_log(store: Store, spec: TableSpec, *, found: Findings, lenient: bool)
                     )
         if len(problems) >= MAX_PROBLEMS_PER_TABLE:
             return problems[:MAX_PROBLEMS_PER_TABLE]
-    while stored is not None and len(problems) < MAX_PROBLEMS_PER_TABLE:
-        problems.append(_unlogged(spec, stored[0]))
-        stored = next(rows, None)
+    for (row_id,) in store.conn.execute(
+        f"SELECT id FROM {spec.name} WHERE typeof(id) = 'text' ORDER BY id"
+    ):
+        if row_id not in logged:
+            problems.append(_unlogged(spec, row_id))
+            if len(problems) >= MAX_PROBLEMS_PER_TABLE:
+                break
     return problems
 
 
@@ -320,14 +299,16 @@ class _UnreplayableError(Exception):
     pass
 
 
-def _replayed(spec: TableSpec, ops: list) -> dict | None:
+def _replayed(store: Store, spec: TableSpec, ops: list) -> dict | None:
     try:
-        return replay(spec, ops)
+        return expected_row(store, spec, ops)
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise _UnreplayableError from error
 
 
-def _compare(spec: TableSpec, *, stored: tuple, ops: list, found: Findings, lenient: bool):
+def _compare(
+    store: Store, spec: TableSpec, *, stored: tuple, ops: list, found: Findings, lenient: bool
+):
     row_id = stored[0]
     actual = dict(zip(spec.columns, stored[1:], strict=True))
     if lenient:
@@ -345,7 +326,7 @@ def _compare(spec: TableSpec, *, stored: tuple, ops: list, found: Findings, leni
     if (spec.name, row_id) in found.damaged_rows:
         return []  # its damaged ops are reported already; replaying them means nothing
     try:
-        expected = _replayed(spec, ops)
+        expected = _replayed(store, spec, ops)
     except _UnreplayableError:
         return [_unreplayable(spec, row_id)]
     if expected is None:

@@ -78,13 +78,26 @@ class HybridClock:
         has since been put back: refusing it would stop every write.
         """
         millis, counter, _node = parse_stamp(stamp)
+        self.observe_parts(millis, counter, remote=remote)
+
+    def observe_parts(self, millis: int, counter: int, *, remote: bool = True) -> None:
         if remote and millis - self.now_ms() > MAX_DRIFT_MS:
+            stamp = format_stamp(millis, counter, self.node)
             raise ValueError(f"clock stamp {stamp} is more than a day ahead of this computer")
         if (millis, counter) > (self.millis, self.counter):
             self.millis, self.counter = millis, counter
 
     def tick(self) -> str:
         """A new stamp, greater than every stamp this clock has made or observed."""
+        self.advance()
+        return format_stamp(self.millis, self.counter, self.node)
+
+    def tick_parts(self) -> tuple[int, int]:
+        """Like tick(), as (milliseconds, counter): what the change log stores."""
+        self.advance()
+        return self.millis, self.counter
+
+    def advance(self) -> None:
         now = self.now_ms()
         if now > self.millis:
             self.millis, self.counter = now, 0
@@ -93,7 +106,6 @@ class HybridClock:
             if self.counter > MAX_COUNTER:
                 # 65,536 changes in one millisecond: borrow the next one.
                 self.millis, self.counter = self.millis + 1, 0
-        return format_stamp(self.millis, self.counter, self.node)
 
     def last(self) -> str:
         return format_stamp(self.millis, self.counter, self.node)

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ceapp.log_migration import compact_change_log
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -199,33 +201,32 @@ def _trusted_devices(conn: sqlite3.Connection) -> None:
     )
 
 
-def _sync_bases(conn: sqlite3.Connection) -> None:
-    # base: the op id(s) of the value a set op replaced, as this laptop saw it
-    # when the edit was made (comma-separated when a conflict was resolved).
-    # Two edits of one field neither of which replaced the other are
-    # concurrent: that is a conflict (docs/architecture.md, "Sync").
-    conn.execute("ALTER TABLE changes ADD COLUMN base TEXT")
+def _sync_peers(conn: sqlite3.Connection) -> None:
     # What each trusted laptop had when it last sent us a bundle: the newest
     # stamp it held from each node. Local bookkeeping, never synchronised.
     conn.execute(
         "CREATE TABLE sync_peers ("
         " public_key TEXT NOT NULL,"
-        " node TEXT NOT NULL,"
-        " stamp TEXT NOT NULL,"
+        " node INTEGER NOT NULL,"
+        " stamp INTEGER NOT NULL,"
         " PRIMARY KEY (public_key, node)) WITHOUT ROWID"
     )
     # Which laptop (public key) a node id belongs to, learned from bundles,
     # so conflicts can say "Laptop 3" rather than a node number.
     conn.execute(
-        "CREATE TABLE sync_nodes ( node TEXT PRIMARY KEY, public_key TEXT NOT NULL) WITHOUT ROWID"
+        "CREATE TABLE sync_nodes (node INTEGER PRIMARY KEY, public_key TEXT NOT NULL) WITHOUT ROWID"
     )
+    # The SHA-256 of the ops of every bundle imported: the log only grows,
+    # so a bundle seen before has nothing new and need not be read again.
+    conn.execute("CREATE TABLE sync_imported (digest TEXT PRIMARY KEY) WITHOUT ROWID")
 
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "redaction flag on the change log", _redaction_flag),
     Migration(3, "trusted devices for sync", _trusted_devices),
-    Migration(4, "sync: the edit each change replaced, and what each peer has", _sync_bases),
+    Migration(4, "sync: what each peer has, and whose each node is", _sync_peers),
+    Migration(5, "compact change log, keyed by the op", compact_change_log),
 )
 
 

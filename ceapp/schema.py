@@ -148,6 +148,24 @@ TABLES: dict[str, TableSpec] = {
 }
 
 
+# How the change log names each table: a small number, never reused. A
+# column is named by its place in `columns`, so columns are only ever added
+# at the end (docs/architecture.md, "Change log and clock").
+TABLE_CODES: dict[str, int] = {
+    "areas": 1,
+    "partners": 2,
+    "community_groups": 3,
+    "events": 4,
+    "attendance": 5,
+    "register_entries": 6,
+    "monitoring_responses": 7,
+    "issues": 8,
+    "issue_status_history": 9,
+    "feedback_responses": 10,
+}
+TABLE_NAMES: dict[int, str] = {code: name for name, code in TABLE_CODES.items()}
+
+
 def spec_for(table: str) -> TableSpec:
     try:
         return TABLES[table]

@@ -24,9 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ceapp import migrations
-from ceapp.clock import HybridClock, format_stamp, parse_stamp
+from ceapp.clock import HybridClock, parse_stamp
 from ceapp.errors import PassphraseError, SchemaTooNewError, StoreError, ValidationError
 from ceapp.i18n import _
+from ceapp.log_encoding import node_value, stamp_parts, stamp_value
 from ceapp.sqlite_errors import database_errors
 from ceapp.store_files import (
     MEMORY,
@@ -42,8 +43,14 @@ CHECKPOINT_ATTEMPTS = 20
 ABSURD_CLOCK_MS = 10 * 365 * 24 * 60 * 60 * 1000
 
 
-def _absurd_stamp_floor() -> str:
-    return format_stamp(time.time_ns() // 1_000_000 + ABSURD_CLOCK_MS, 0, "")
+def _absurd_millis() -> int:
+    return time.time_ns() // 1_000_000 + ABSURD_CLOCK_MS
+
+
+LOG_INSERT = (
+    "INSERT INTO changes (tbl, row_id, stamp, node, field, value, redacted, base)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 class Store:
@@ -70,6 +77,13 @@ class Store:
         # Anonymous rows written in the open transaction, by table and group,
         # for ceapp.anonymity to settle before it commits.
         self.anonymous_rows: dict[str, dict] = {}
+        # Change-log rows waiting to be written with one executemany
+        # (flush_log): written before anything reads the log, before a
+        # savepoint, and before commit.
+        self.log_buffer: list[tuple] = []
+        # Inside bulk(), nested transactions take no savepoint of their own:
+        # a failure anywhere abandons the whole outer transaction.
+        self._bulk = False
         # Set by open_store when an existing database had lost its node id.
         self.node_was_missing = False
         # Set by open_store when the file was a copy of another installation's
@@ -103,13 +117,21 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Store]:
         """All writes inside commit together or not at all; nests with savepoints."""
+        if self._depth and self._bulk:
+            yield self
+            return
         if self._depth:
+            # A savepoint must not roll back ops logged before it.
+            self.flush_log()
             name = f"ceapp_{self._depth}"
             self.conn.execute(f"SAVEPOINT {name}")
             self._depth += 1
             try:
                 yield self
             except BaseException:
+                # Everything buffered was logged inside the savepoint (it
+                # was flushed on entry), so it goes with the rollback.
+                self.log_buffer = []
                 self.conn.execute(f"ROLLBACK TO {name}")
                 self.conn.execute(f"RELEASE {name}")
                 raise
@@ -127,9 +149,11 @@ class Store:
             self._catch_up_with_stored_clock()
             yield self
             # Hooks may register further hooks (settling rows they rewrote).
+            self.flush_log()
             while self._before_commit:
                 _key, hook = self._before_commit.popitem()
                 hook()
+                self.flush_log()
             self._set_meta("clock", self.clock.last())
             with database_errors(self.path):
                 self.conn.execute("COMMIT")
@@ -141,9 +165,31 @@ class Store:
         finally:
             self._depth = 0
             self._before_commit = {}
+            self.log_buffer = []
+            self._bulk = False
             self.anonymous_rows = {}
         if self._checkpoint_wanted:
             self.checkpoint()
+
+    def flush_log(self) -> None:
+        """Write the buffered change-log rows; call before reading the log."""
+        if self.log_buffer:
+            rows, self.log_buffer = self.log_buffer, []
+            self.conn.executemany(LOG_INSERT, rows)
+
+    @contextmanager
+    def bulk(self) -> Iterator[Store]:
+        """A transaction for many writes at once: no savepoint per record.
+
+        For the demo generator and sync merges, where any failure abandons
+        everything anyway; per-record savepoints were most of their cost.
+        """
+        with self.transaction():
+            previous, self._bulk = self._bulk, True
+            try:
+                yield self
+            finally:
+                self._bulk = previous
 
     def _catch_up_with_stored_clock(self) -> None:
         """Never hand out a stamp below one already in the file.
@@ -153,21 +199,31 @@ class Store:
         `ceapp check`): fall back to the newest sane stamp this node has
         logged, and the commit writes a good clock back.
         """
-        for stored in (
-            self._meta("clock"),
-            self.scalar(
-                "SELECT max(stamp) FROM changes WHERE node = ? AND stamp < ?",
-                (self.node or "", _absurd_stamp_floor()),
-            ),
-        ):
+        logged = None
+        if self.node:
+            try:
+                node = node_value(self.node)
+            except ValueError:
+                node = None
+            newest = self.scalar(
+                "SELECT max(stamp) FROM changes WHERE node = ? AND typeof(stamp) = 'integer'"
+                " AND stamp < ?",
+                (node, stamp_value(_absurd_millis(), 0)),
+            )
+            if isinstance(newest, int):
+                logged = stamp_parts(newest)
+        for stored in (self._meta("clock"), logged):
             if not stored:
                 continue
-            try:
-                millis, _counter, _node = parse_stamp(stored)
-            except ValueError:
-                continue
+            if isinstance(stored, tuple):
+                millis, counter = stored
+            else:
+                try:
+                    millis, counter, _node = parse_stamp(stored)
+                except ValueError:
+                    continue
             if millis - self.clock.now_ms() <= ABSURD_CLOCK_MS:
-                self.clock.observe(stored, remote=False)
+                self.clock.observe_parts(millis, counter, remote=False)
                 return
 
     def before_commit(self, key, hook: Callable[[], None]) -> None:

@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 from factories import make_event
 
-from ceapp import attendance, changes, events, groups, integrity, redaction
+from ceapp import attendance, changes, events, groups, integrity
+from ceapp.fingerprint import fingerprint
+from ceapp.log_encoding import decoded_ops
 from ceapp.schema import spec_for
 from ceapp.store import open_store
+from ceapp.sync import exchange, identity, trust
 
 CONTACT = {
     "contact_name": "Zainab Okonkwo-Erased",
@@ -105,9 +108,7 @@ def test_erasure_is_in_the_log_and_replays_to_the_same_records(populated):
     store, _path, group, forum = populated
     _erase(store, group, forum)
     assert integrity.check(store) == []
-    redacted = store.query(
-        "SELECT tbl, kind, field, value FROM changes WHERE redacted = 1 ORDER BY tbl"
-    )
+    redacted = [op for op in decoded_ops(store) if op["redacted"]]
     tables = {row["tbl"] for row in redacted}
     assert tables == {"community_groups", "register_entries"}
     for row in redacted:
@@ -131,28 +132,28 @@ def test_a_corrected_phone_number_does_not_keep_the_old_one(populated):
 
 
 def test_a_laptop_that_gets_the_erasure_erases_too(populated, tmp_path):
-    """Redaction is a rule over the log, so a laptop holding the old ops erases as well.
+    """Redaction travels: a laptop holding the old ops erases when the bundle arrives.
 
-    Until sync bundles exist, stand in for an import: a copy made before the
-    erasure receives the ops made since (insert-if-absent by op id, as a merge
-    does), then runs the rule on the rows they touch. Its log ends up exactly
-    like ours: nothing of the erased values is left in its ops.
+    A copy made before the erasure imports a bundle made after it. Its log
+    ends up exactly like ours: nothing of the erased values is left in it.
     """
     store, _path, group, forum = populated
     before = store.save_copy(tmp_path / "other.db")
     _erase(store, group, forum)
-    ours = store.query("SELECT * FROM changes ORDER BY op_id")
+    ours = decoded_ops(store)
+    bundle = str(tmp_path / "after.zip")
+    exchange.export_bundle(store, bundle)
     other = open_store(before)
     try:
-        with other.transaction():
-            for op in ours:
-                columns = ", ".join(op)
-                marks = ", ".join("?" for _column in op)
-                other.conn.execute(
-                    f"INSERT OR IGNORE INTO changes ({columns}) VALUES ({marks})", list(op.values())
-                )
-            for row in other.query("SELECT DISTINCT tbl, row_id FROM changes"):
-                redaction.redact_superseded(other, spec_for(row["tbl"]), row["row_id"])
-        assert other.query("SELECT * FROM changes ORDER BY op_id") == ours
+        trust.trust(
+            other, name="Office", public_key_hex=identity.device_identity(store).public_key_hex
+        )
+        summary = exchange.import_bundles(other, [bundle]).summary
+        assert summary.erasures > 0
+        assert decoded_ops(other) == ours
+        assert fingerprint(other) == fingerprint(store)
     finally:
         other.close()
+    data = _raw_bytes(_all_files(before))
+    for value in _erased_values():
+        assert value.encode() not in data, value

@@ -23,6 +23,7 @@ NOT_RECORDS = {
     "trusted_devices",
     "sync_peers",
     "sync_nodes",
+    "sync_imported",
 }
 
 

@@ -146,7 +146,7 @@ def generate(
     # Ids have their own stream so that adding a field to a record (one
     # more draw) does not shift every id after it.
     id_rng = random.Random(f"ceapp demo ids {seed}")
-    with _large_cache(store), changes.seeded_ids(id_rng), store.transaction():
+    with _large_cache(store), changes.seeded_ids(id_rng), store.bulk():
         # Checked inside the write transaction, so no other process can add
         # events between the check and the writes.
         _refuse_if_not_empty(store)

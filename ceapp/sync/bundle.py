@@ -49,6 +49,10 @@ class Bundle:
     manifest: dict
     public_key_hex: str
     ops: list[tuple] = field(default_factory=list)
+    # Ops the bundle carries that this laptop already held when it was read.
+    already_held: int = 0
+    created: set = field(default_factory=set)
+    links: set = field(default_factory=set)
 
     @property
     def sender_node(self) -> str:
@@ -263,8 +267,9 @@ def read_ops(
     path: str,
     manifest: dict,
     progress: Callable[[int, int], None] | None = None,
-) -> list[tuple]:
-    """Every op in the bundle, checked, in the order they are stored.
+    held: dict[int, int] | None = None,
+) -> ops_check.OpChecker:
+    """Check every op in the bundle; the checker holds those this laptop lacks.
 
     Ops that are not the ones the signed manifest vouches for (another size
     or digest) are refused as damaged, even when a bad op is met first: the
@@ -275,7 +280,7 @@ def read_ops(
     if expected_size > MAX_OPS_BYTES:
         raise _too_big(path, MAX_OPS_BYTES)
     digest = hashlib.sha256()
-    checker = ops_check.OpChecker(path=path)
+    checker = ops_check.OpChecker(path=path, held=held)
     refusal: BundleRefusedError | None = None
     read = 0
     # The line begun at the end of the last chunk (a bytearray: one very long
@@ -304,9 +309,9 @@ def read_ops(
         raise _damaged(path)
     if refusal is not None:
         raise refusal
-    if pending or len(checker.ops) != manifest["op_count"]:
+    if pending or checker.count != manifest["op_count"]:
         raise _damaged(path)
-    return checker.ops
+    return checker
 
 
 def _check_lines(checker: ops_check.OpChecker, pending: bytearray, chunk: bytes) -> None:

@@ -11,6 +11,7 @@ same ops sees the same conflicts. See docs/architecture.md, "Sync".
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,20 +19,23 @@ from dataclasses import dataclass
 from ceapp import changes
 from ceapp.errors import NotFoundError, ValidationError
 from ceapp.i18n import _
-from ceapp.schema import TABLES
+from ceapp.log_encoding import decode_id, encode_id
+from ceapp.schema import TABLE_CODES, TABLE_NAMES, TABLES
 from ceapp.store import Store
 from ceapp.validation import excerpt
 
-# A set op stands unless a later edit of the same field replaced it.
+# An edit stands unless a later edit of the same field replaced it: one
+# from the same laptop (which saw it), or one that names it as its base.
 _HEADS = """
-SELECT c.tbl, c.row_id, c.field, c.op_id, c.stamp, c.value, c.node, c.redacted
+SELECT c.tbl, c.row_id, c.field, c.stamp, c.node, c.value, c.redacted
 FROM changes c
-WHERE c.kind = 'set' {where}
+WHERE c.field >= 0 {where}
 AND NOT EXISTS (
     SELECT 1 FROM changes d
-    WHERE d.tbl = c.tbl AND d.row_id = c.row_id AND d.kind = 'set'
-    AND d.field = c.field AND d.op_id != c.op_id
-    AND ((d.node = c.node AND d.stamp > c.stamp) OR instr(d.base, c.op_id) > 0)
+    WHERE d.tbl = c.tbl AND d.row_id = c.row_id AND d.field = c.field
+    AND NOT (d.stamp = c.stamp AND d.node = c.node)
+    AND ((d.node = c.node AND d.stamp > c.stamp)
+         OR instr(d.base, ',' || c.stamp || ':' || c.node || ',') > 0)
 )
 """
 ID_LENGTH = 12
@@ -47,43 +51,56 @@ class Conflict:
     current_value: object
     other_value: object
     other_erased: bool
-    current_node: str
-    other_node: str
-    heads: tuple[str, ...]
+    current_node: int
+    other_node: int
+    heads: tuple[tuple[int, int], ...]
 
 
 def _heads(store: Store, where: str = "", params: tuple = ()) -> dict[tuple, list[tuple]]:
+    store.flush_log()
     grouped: dict[tuple, list[tuple]] = {}
     for row in store.conn.execute(_HEADS.format(where=where), params):
         grouped.setdefault((row[0], row[1], row[2]), []).append(row)
     return grouped
 
 
+def conflict_id(table: str, row_id: str, field: str, stamp: int, node: int) -> str:
+    """A short id for a losing edit, the same on every laptop."""
+    text = f"{table}:{row_id}:{field}:{stamp}:{node}"
+    return hashlib.sha256(text.encode()).hexdigest()[:ID_LENGTH]
+
+
 def _conflicts_in(store: Store, grouped: dict[tuple, list[tuple]]) -> list[Conflict]:
     found = []
-    for (table, row_id, field), heads in sorted(grouped.items()):
-        if len(heads) < 2 or table not in TABLES:
+    for (code, stored_id, field_code), heads in sorted(grouped.items(), key=repr):
+        table = TABLE_NAMES.get(code)
+        if len(heads) < 2 or table is None:
             continue
+        spec = TABLES[table]
+        row_id = decode_id(stored_id)
         if not store.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
             continue  # deleted: a delete is final, and there is nothing to choose
-        heads.sort(key=lambda head: (head[4], head[3]))
+        field = spec.columns[field_code]
+        # The same order as replay: the last head is the value in force.
+        heads.sort(key=lambda head: (head[3], head[4]))
         winner = heads[-1]
-        ids = tuple(head[3] for head in heads)
+        pairs = tuple((head[3], head[4]) for head in heads)
         for loser in heads[:-1]:
             found.append(
                 Conflict(
-                    id=loser[3][:ID_LENGTH],
+                    id=conflict_id(table, row_id, field, loser[3], loser[4]),
                     table=table,
                     row_id=row_id,
                     field=field,
                     current_value=json.loads(winner[5]),
                     other_value=json.loads(loser[5]),
-                    other_erased=bool(loser[7]),
-                    current_node=winner[6],
-                    other_node=loser[6],
-                    heads=ids,
+                    other_erased=bool(loser[6]),
+                    current_node=winner[4],
+                    other_node=loser[4],
+                    heads=pairs,
                 )
             )
+    found.sort(key=lambda conflict: (conflict.table, conflict.row_id, conflict.field, conflict.id))
     return found
 
 
@@ -99,7 +116,9 @@ def count(store: Store) -> int:
 def count_for_rows(store: Store, rows: Iterable[tuple[str, str]]) -> int:
     total = 0
     for table, row_id in rows:
-        grouped = _heads(store, "AND c.tbl = ? AND c.row_id = ?", (table, row_id))
+        grouped = _heads(
+            store, "AND c.tbl = ? AND c.row_id = ?", (TABLE_CODES[table], encode_id(row_id))
+        )
         total += len(_conflicts_in(store, grouped))
     return total
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 
 from ceapp.errors import BundleRefusedError, NotFoundError, ValidationError
 from ceapp.i18n import _
+from ceapp.log_encoding import node_hex, node_value
 from ceapp.store import Store
 from ceapp.sync import bundle, encryption, identity, merge, ops_check, trust
 from ceapp.sync.merge import MergeSummary
 
-ZERO_STAMP_FLOOR = "1970-01-02"
 Progress = Callable[[str, int, int], None]
 
 
@@ -79,17 +79,17 @@ def _check_out(path: str) -> str:
     return folder
 
 
-def own_marks(store: Store) -> dict[str, str]:
-    """The newest stamp this laptop holds from each node."""
-    return dict(
-        store.conn.execute(
-            "SELECT node, max(stamp) FROM changes WHERE stamp > ? GROUP BY node",
-            (ZERO_STAMP_FLOOR,),
-        ).fetchall()
-    )
+def own_marks(store: Store) -> dict[str, int]:
+    """The newest stamp this laptop holds from each node (by node id in hex)."""
+    return {
+        node_hex(node): stamp
+        for node, stamp in store.conn.execute(
+            "SELECT node, max(stamp) FROM changes WHERE stamp > 0 GROUP BY node"
+        )
+    }
 
 
-def peer_marks(store: Store, public_key_hex: str) -> dict[str, str]:
+def peer_marks(store: Store, public_key_hex: str) -> dict[int, int]:
     return dict(
         store.conn.execute(
             "SELECT node, stamp FROM sync_peers WHERE public_key = ?", (public_key_hex,)
@@ -97,20 +97,20 @@ def peer_marks(store: Store, public_key_hex: str) -> dict[str, str]:
     )
 
 
-def _ops_for(store: Store, marks: dict[str, str]):
+def _ops_for(store: Store, marks: dict[int, int]):
     conn = store.conn
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS export_marks (node TEXT PRIMARY KEY, stamp TEXT)")
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS export_marks (node INTEGER PRIMARY KEY, stamp INTEGER)"
+    )
     conn.execute("DELETE FROM temp.export_marks")
     conn.executemany("INSERT INTO temp.export_marks VALUES (?, ?)", sorted(marks.items()))
-    # Stored (table, row, stamp, op id) order: slips come out in id order,
-    # never in the order they were typed.
+    # The log's own key order: slips come out in id order, never in the
+    # order they were typed. Slips have no stamp, so no mark can cut them.
     return conn.execute(
-        "SELECT c.op_id, c.tbl, c.row_id, c.stamp, c.kind, c.field, c.value, c.node,"
-        " c.redacted, c.base FROM main.changes c"
-        " LEFT JOIN temp.export_marks m ON m.node = c.node"
-        " WHERE m.stamp IS NULL OR c.stamp > m.stamp OR c.stamp < ?"
-        " ORDER BY c.tbl, c.row_id, c.stamp, c.op_id",
-        (ZERO_STAMP_FLOOR,),
+        "SELECT c.tbl, c.row_id, c.stamp, c.node, c.field, c.value, c.redacted, c.base"
+        " FROM main.changes c LEFT JOIN temp.export_marks m ON m.node = c.node"
+        " WHERE m.stamp IS NULL OR c.stamp > m.stamp OR c.stamp = 0"
+        " ORDER BY c.tbl, c.row_id, c.stamp, c.node, c.field"
     )
 
 
@@ -209,8 +209,33 @@ def read_bundle(
                 ).format(path=path, words=identity.fingerprint_words(signer))
             )
         bundle.check_manifest_fields(path=path, manifest=manifest)
-        ops = bundle.read_ops(archive, path=path, manifest=manifest, progress=progress)
-    return bundle.Bundle(path=path, manifest=manifest, public_key_hex=signer, ops=ops)
+        result = bundle.Bundle(path=path, manifest=manifest, public_key_hex=signer)
+        if already_imported(store, manifest):
+            # Every op of this very bundle is in the log already (the log
+            # only grows), so there is nothing to read: a repeat costs nothing.
+            result.already_held = manifest["op_count"]
+            return result
+        checker = bundle.read_ops(
+            archive,
+            path=path,
+            manifest=manifest,
+            progress=progress,
+            held={node_value(node): stamp for node, stamp in own_marks(store).items()},
+        )
+    result.ops, result.already_held = checker.ops, checker.already_held
+    result.created, result.links = checker.created, checker.links
+    return result
+
+
+def _digest(manifest: dict) -> str:
+    return manifest["members"][bundle.OPS]["sha256"]
+
+
+def already_imported(store: Store, manifest: dict) -> bool:
+    return (
+        store.scalar("SELECT 1 FROM sync_imported WHERE digest = ?", (_digest(manifest),))
+        is not None
+    )
 
 
 def import_bundles(
@@ -233,8 +258,11 @@ def import_bundles(
         bundles.append(read_bundle(store, path, progress=reading))
         if cancelled is not None and cancelled():
             raise KeyboardInterrupt
-    everything = [op for each in bundles for op in each.ops]
-    merge.check_references(store, everything)
+    merge.check_references(
+        store,
+        links=set().union(*(each.links for each in bundles)),
+        created=set().union(*(each.created for each in bundles)),
+    )
     identity.renew_if_copied(store)
     result = ImportResult(summary=MergeSummary())
     with store.transaction():
@@ -247,7 +275,11 @@ def import_bundles(
                     )
 
             result.summary.add(merge.merge(store, each.ops, progress=merging, cancelled=cancelled))
+            result.summary.ops_received += each.already_held
             _remember_peer(store, each)
+            store.conn.execute(
+                "INSERT OR IGNORE INTO sync_imported (digest) VALUES (?)", (_digest(each.manifest),)
+            )
             result.senders.append(
                 trust.trusted_name(store, each.public_key_hex) or _("this laptop")
             )
@@ -260,22 +292,25 @@ def _remember_peer(store: Store, each: bundle.Bundle) -> None:
     store.conn.executemany(
         "INSERT INTO sync_peers (public_key, node, stamp) VALUES (?, ?, ?)"
         " ON CONFLICT (public_key, node) DO UPDATE SET stamp = max(stamp, excluded.stamp)",
-        [(each.public_key_hex, node, stamp) for node, stamp in sorted(each.marks.items())],
+        [
+            (each.public_key_hex, node_value(node), stamp)
+            for node, stamp in sorted(each.marks.items())
+        ],
     )
     store.conn.execute(
         "INSERT INTO sync_nodes (node, public_key) VALUES (?, ?)"
         " ON CONFLICT (node) DO UPDATE SET public_key = excluded.public_key",
-        (each.sender_node, each.public_key_hex),
+        (node_value(each.sender_node), each.public_key_hex),
     )
 
 
-def device_name_for_node(store: Store, node: str) -> str:
-    """Who a node id belongs to, as this laptop knows it, for conflict listings."""
-    if node == store.node:
+def device_name_for_node(store: Store, node: int) -> str:
+    """Who a node id (as the log stores it) belongs to, as this laptop knows it."""
+    if node_hex(node) == store.node:
         return _("this laptop")
     name = store.scalar(
         "SELECT t.name FROM sync_nodes n JOIN trusted_devices t ON t.public_key = n.public_key"
         " WHERE n.node = ?",
         (node,),
     )
-    return name or _("laptop {node}").format(node=node[:8])
+    return name or _("laptop {node}").format(node=node_hex(node)[:8])

@@ -16,19 +16,28 @@ detached (an issue raised at it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ceapp import anonymity, redaction
-from ceapp.changes import replay
-from ceapp.clock import MAX_DRIFT_MS, parse_stamp
+from ceapp.changes import expected_row, row_ops
 from ceapp.errors import BundleRefusedError
 from ceapp.i18n import _
-from ceapp.schema import CASCADE, TABLES, TableSpec, children_of
+from ceapp.log_encoding import (
+    CREATE_FIELD,
+    DELETE_FIELD,
+    decode_id,
+    encode_id,
+    stamp_parts,
+)
+from ceapp.ops import canonical_json
+from ceapp.schema import CASCADE, TABLE_CODES, TABLE_NAMES, TABLES, TableSpec, children_of
 from ceapp.store import Store
 from ceapp.sync import conflicts
 
-COLUMNS = ("op_id", "tbl", "row_id", "stamp", "kind", "field", "value", "node", "redacted", "base")
+COLUMNS = ("tbl", "row_id", "stamp", "node", "field", "value", "redacted", "base")
+KEY = ("tbl", "row_id", "stamp", "node", "field")
 CHUNK = 500
 
 
@@ -75,36 +84,24 @@ def table_order() -> list[TableSpec]:
     return ordered
 
 
-def check_references(store: Store, ops: list[tuple]) -> None:
-    """Refuse ops that link to a record neither the bundle nor this laptop has ever had.
+def check_references(
+    store: Store, *, links: set[tuple[int, object]], created: set[tuple[int, object]]
+) -> None:
+    """Refuse links to a record neither the bundles nor this laptop has ever had.
 
     A laptop always sends what it links to along with the link (or knows the
     other side has it), so a dangling link means a damaged or forged bundle.
     A link to a record deleted since is fine: the delete decides.
     """
-    import json
-
-    created = {(op[1], op[2]) for op in ops if op[4] == "create"}
-    wanted: set[tuple[str, str]] = set()
-    for _op_id, table, _row, _stamp, kind, field_name, value_json, *_rest in ops:
-        spec = TABLES[table]
-        if not spec.parents or value_json is None:
+    for parent_code, link in sorted(links, key=repr):
+        encoded = encode_id(link) if isinstance(link, str) else None
+        if (parent_code, encoded) in created:
             continue
-        if kind == "create":
-            record = json.loads(value_json)
-            for column, parent, _how in spec.parents:
-                if record.get(column) is not None:
-                    wanted.add((parent, record[column]))
-        else:
-            for column, parent, _how in spec.parents:
-                if column == field_name and value_json != "null":
-                    wanted.add((parent, json.loads(value_json)))
-    for parent, parent_id in wanted - created:
         if (
-            not isinstance(parent_id, str)
+            encoded is None
             or not store.conn.execute(
-                "SELECT 1 FROM changes WHERE tbl = ? AND row_id = ? AND kind = 'create' LIMIT 1",
-                (parent, parent_id),
+                "SELECT 1 FROM changes WHERE tbl = ? AND row_id = ? AND field = ? LIMIT 1",
+                (parent_code, encoded, CREATE_FIELD),
             ).fetchone()
         ):
             raise BundleRefusedError(
@@ -112,7 +109,7 @@ def check_references(store: Store, ops: list[tuple]) -> None:
                     "The bundle links a record to a {table} record that neither it nor this "
                     "laptop has ({id}). The file was altered or made by another program; "
                     "nothing was imported."
-                ).format(table=parent, id=str(parent_id)[:40])
+                ).format(table=TABLE_NAMES[parent_code], id=str(link)[:40])
             )
 
 
@@ -123,79 +120,113 @@ def merge(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> MergeSummary:
-    """Merge checked ops (ops_check order) into the open transaction."""
+    """Merge checked ops (as ops_check gives them) into the open transaction."""
     store.require_transaction()
+    store.flush_log()
     conn = store.conn
     summary = MergeSummary(ops_received=len(ops))
     # Rows are rebuilt table by table; links are checked at commit.
     conn.execute("PRAGMA defer_foreign_keys = ON")
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS incoming ("
-        " op_id TEXT PRIMARY KEY, tbl TEXT, row_id TEXT, stamp TEXT, kind TEXT, field TEXT,"
-        " value TEXT, node TEXT, redacted INTEGER, base TEXT) WITHOUT ROWID"
+        " tbl INTEGER, row_id BLOB, stamp INTEGER, node INTEGER, field INTEGER,"
+        " value TEXT, redacted INTEGER, base TEXT,"
+        " PRIMARY KEY (tbl, row_id, stamp, node, field)) WITHOUT ROWID"
     )
     conn.execute("DELETE FROM temp.incoming")
     columns = ", ".join(COLUMNS)
     conn.executemany(
         f"INSERT INTO temp.incoming ({columns}) VALUES ({', '.join('?' for _c in COLUMNS)})", ops
     )
+    same_op = " AND ".join(f"c.{name} = i.{name}" for name in KEY)
     clash = conn.execute(
-        "SELECT i.op_id FROM temp.incoming i JOIN main.changes c ON c.op_id = i.op_id"
-        " WHERE c.tbl IS NOT i.tbl OR c.row_id IS NOT i.row_id OR c.stamp IS NOT i.stamp"
-        " OR c.kind IS NOT i.kind OR c.field IS NOT i.field LIMIT 1"
+        f"SELECT i.tbl, i.row_id FROM temp.incoming i JOIN main.changes c ON {same_op}"
+        " WHERE c.value IS NOT i.value AND c.redacted = 0 AND i.redacted = 0 LIMIT 1"
     ).fetchone()
     if clash:
         raise BundleRefusedError(
             _(
-                "The bundle holds a change whose id this laptop already has for a different "
-                "change ({op_id}). The file was altered or made by another program; nothing "
+                "The bundle holds a change to {table} {id} that this laptop already has with "
+                "different content. The file was altered or made by another program; nothing "
                 "was imported."
-            ).format(op_id=clash[0])
+            ).format(table=TABLE_NAMES.get(clash[0], "?"), id=decode_id(clash[1]))
         )
     affected: dict[str, set[str]] = {}
     # Erasure travels: an op we hold in full that arrives blanked is blanked here.
-    for table, row_id in conn.execute(
-        "SELECT c.tbl, c.row_id FROM temp.incoming i JOIN main.changes c ON c.op_id = i.op_id"
-        " WHERE i.redacted = 1 AND c.redacted = 0"
-    ).fetchall():
-        affected.setdefault(table, set()).add(row_id)
-    before = conn.total_changes
-    conn.execute(
-        "UPDATE main.changes SET value = (SELECT value FROM temp.incoming i"
-        " WHERE i.op_id = changes.op_id), redacted = 1"
-        " WHERE redacted = 0 AND op_id IN (SELECT op_id FROM temp.incoming WHERE redacted = 1)"
-    )
-    summary.erasures += conn.total_changes - before
+    erased = conn.execute(
+        f"SELECT i.tbl, i.row_id, i.stamp, i.node, i.field, i.value FROM temp.incoming i"
+        f" JOIN main.changes c ON {same_op} WHERE i.redacted = 1 AND c.redacted = 0"
+    ).fetchall()
+    for code, row_id, stamp, node, field_code, value in erased:
+        conn.execute(
+            "UPDATE main.changes SET value = ?, redacted = 1"
+            " WHERE tbl = ? AND row_id = ? AND stamp = ? AND node = ? AND field = ?",
+            (value, code, row_id, stamp, node, field_code),
+        )
+        affected.setdefault(TABLE_NAMES[code], set()).add(decode_id(row_id))
+    summary.erasures += len(erased)
     # From here on `incoming` holds only the ops this laptop lacks.
-    conn.execute("DELETE FROM temp.incoming WHERE op_id IN (SELECT op_id FROM main.changes)")
-    new_rows = conn.execute("SELECT DISTINCT tbl, row_id FROM temp.incoming").fetchall()
+    in_incoming = " AND ".join(f"c.{name} = incoming.{name}" for name in KEY)
+    conn.execute(
+        f"DELETE FROM temp.incoming WHERE EXISTS (SELECT 1 FROM main.changes c WHERE {in_incoming})"
+    )
+    # Records new to this laptop that arrive as one create and nothing else
+    # (nearly all of a first import) are inserted in batches; the rest are
+    # rebuilt one by one from all their ops.
+    fresh: dict[int, list[tuple]] = {}
+    for code, row_id, value in conn.execute(
+        "SELECT i.tbl, i.row_id, i.value FROM temp.incoming i WHERE i.field = ?"
+        " AND NOT EXISTS (SELECT 1 FROM main.changes c WHERE c.tbl = i.tbl AND c.row_id = i.row_id)"
+        " AND NOT EXISTS (SELECT 1 FROM temp.incoming j WHERE j.tbl = i.tbl"
+        " AND j.row_id = i.row_id AND j.field != ?)",
+        (CREATE_FIELD, CREATE_FIELD),
+    ):
+        fresh.setdefault(code, []).append((decode_id(row_id), value))
+    new_rows = conn.execute(
+        "SELECT DISTINCT tbl, row_id FROM temp.incoming i WHERE i.field != ? OR EXISTS"
+        " (SELECT 1 FROM main.changes c WHERE c.tbl = i.tbl AND c.row_id = i.row_id)"
+        " OR EXISTS (SELECT 1 FROM temp.incoming j WHERE j.tbl = i.tbl AND j.row_id = i.row_id"
+        " AND j.field != ?)",
+        (CREATE_FIELD, CREATE_FIELD),
+    ).fetchall()
     edited_rows = {
-        (table, row_id)
-        for table, row_id in conn.execute(
-            "SELECT DISTINCT tbl, row_id FROM temp.incoming WHERE kind = 'set'"
+        (TABLE_NAMES[code], decode_id(row_id))
+        for code, row_id in conn.execute(
+            "SELECT DISTINCT tbl, row_id FROM temp.incoming WHERE field >= 0"
         )
     }
-    newest = conn.execute(
-        "SELECT max(stamp) FROM temp.incoming WHERE stamp > '1970-01-02'"
-    ).fetchone()[0]
+    newest = conn.execute("SELECT max(stamp) FROM temp.incoming").fetchone()[0]
     conflicts_before = conflicts.count_for_rows(store, edited_rows)
     before = conn.total_changes
     conn.execute(f"INSERT INTO main.changes ({columns}) SELECT {columns} FROM temp.incoming")
     summary.ops_new = conn.total_changes - before
     summary.edits_to_deleted = conn.execute(
-        "SELECT count(*) FROM temp.incoming i WHERE i.kind = 'set' AND EXISTS ("
+        "SELECT count(*) FROM temp.incoming i WHERE i.field >= 0 AND EXISTS ("
         "SELECT 1 FROM main.changes d WHERE d.tbl = i.tbl AND d.row_id = i.row_id"
-        " AND d.kind = 'delete')"
+        " AND d.field = ?)",
+        (DELETE_FIELD,),
     ).fetchone()[0]
     conn.execute("DELETE FROM temp.incoming")
-    for table, row_id in new_rows:
-        affected.setdefault(table, set()).add(row_id)
+    for code, row_id in new_rows:
+        table = TABLE_NAMES[code]
+        affected.setdefault(table, set()).add(decode_id(row_id))
         summary.by_table[table] = summary.by_table.get(table, 0) + 1
-    if newest is not None:
+    for code, rows in fresh.items():
+        table = TABLE_NAMES[code]
+        summary.by_table[table] = summary.by_table.get(table, 0) + len(rows)
+    if newest:
         _follow_clock(store, newest)
-    total = sum(len(ids) for ids in affected.values())
+    total = sum(len(ids) for ids in affected.values()) + sum(len(r) for r in fresh.values())
     done = 0
     for spec in table_order():
+        batch = fresh.get(TABLE_CODES[spec.name])
+        if batch:
+            if cancelled is not None and cancelled():
+                raise KeyboardInterrupt
+            _insert_new(store, spec, batch, summary)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
         row_ids = affected.get(spec.name)
         if not row_ids:
             continue
@@ -217,13 +248,73 @@ def merge(
     return summary
 
 
-def _follow_clock(store: Store, newest: str) -> None:
-    millis = parse_stamp(newest)[0]
-    if millis - store.clock.now_ms() > MAX_DRIFT_MS:
+def _present(store: Store, table: str, ids: set) -> set:
+    found: set = set()
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        found.update(
+            row[0]
+            for row in store.conn.execute(
+                f"SELECT id FROM {table} WHERE id IN ({', '.join('?' for _id in chunk)})", chunk
+            )
+        )
+    return found
+
+
+def _insert_new(store: Store, spec: TableSpec, batch: list[tuple], summary: MergeSummary) -> None:
+    """Insert records that arrive as a single create, many to a statement.
+
+    The same rule as expected_row: a record whose cascading parent is gone
+    stays out, a detached link to a gone record is cleared.
+    """
+    columns = spec.columns
+    rows = []
+    for row_id, value in batch:
+        values = json.loads(value)
+        values += [None] * (len(columns) - len(values))
+        rows.append([row_id, *values])
+    for column, parent, how in spec.parents:
+        position = columns.index(column) + 1
+        links = {row[position] for row in rows if row[position] is not None}
+        present = _present(store, parent, links) if links else set()
+        kept = []
+        for row in rows:
+            if row[position] is not None and row[position] not in present:
+                if how == CASCADE:
+                    continue
+                row[position] = None
+            kept.append(row)
+        rows = kept
+    for name in spec.json_columns:
+        position = columns.index(name) + 1
+        for row in rows:
+            row[position] = canonical_json(row[position])
+    names = ", ".join(("id", *columns))
+    store.conn.executemany(
+        f"INSERT OR REPLACE INTO {spec.name} ({names})"
+        f" VALUES ({', '.join('?' for _name in range(len(columns) + 1))})",
+        rows,
+    )
+    summary.new_records += len(rows)
+    if rows:
+        store.note_changed(spec.name)
+    if spec.anonymous:
+        group = columns.index(spec.group_column) + 1 if spec.group_column else None
+        for row in rows:
+            anonymity.note_anonymous_write(
+                store, spec, row_id=row[0], group=row[group] if group else None
+            )
+
+
+def _follow_clock(store: Store, newest: int) -> None:
+    millis, counter = stamp_parts(newest)
+    try:
+        store.clock.observe_parts(millis, counter)
+    except ValueError:
         # A laptop whose clock was far ahead must not drag ours with it;
         # `ceapp check` reports its stamps.
         return
-    store.clock.observe(newest)
 
 
 def _affect_children(store: Store, spec: TableSpec, row_id: str, affected: dict) -> None:
@@ -234,31 +325,10 @@ def _affect_children(store: Store, spec: TableSpec, row_id: str, affected: dict)
             affected.setdefault(child.name, set()).add(child_id)
 
 
-def target_row(store: Store, spec: TableSpec, ops: Iterable[tuple]) -> dict | None:
-    """What the table should hold for a row with these ops, given its parents as they stand."""
-    row = replay(spec, ops)
-    if row is None:
-        return None
-    for column, parent, how in spec.parents:
-        link = row.get(column)
-        if (
-            link is not None
-            and not store.conn.execute(f"SELECT 1 FROM {parent} WHERE id = ?", (link,)).fetchone()
-        ):
-            if how == CASCADE:
-                return None
-            row[column] = None
-    return row
-
-
 def _rebuild(store: Store, spec: TableSpec, row_id: str, summary: MergeSummary) -> bool:
     """Make the table's row what its ops say; True if the row is gone afterwards."""
     conn = store.conn
-    ops = conn.execute(
-        "SELECT kind, field, value FROM changes WHERE tbl = ? AND row_id = ? ORDER BY stamp, op_id",
-        (spec.name, row_id),
-    ).fetchall()
-    target = target_row(store, spec, ops)
+    target = expected_row(store, spec, row_ops(store, spec, row_id))
     names = ", ".join(spec.columns)
     current = conn.execute(f"SELECT {names} FROM {spec.name} WHERE id = ?", (row_id,)).fetchone()
     if target is None:

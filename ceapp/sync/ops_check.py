@@ -2,13 +2,16 @@
 
 An op line is a JSON array:
 
-    [op_id, table, row_id, stamp, kind, field, value, redacted, base]
+    [table, row_id, stamp, node, kind, field, value, redacted, base]
 
-with the value as plain JSON (null for a delete). An op that is not exactly
-what this ceapp's write path would have logged is refused with its line
-number: unknown tables or fields, wrong shapes, values the write path never
-stores, ids that do not match the op, stamps that would reveal when an
-anonymous slip was typed, and the same op twice.
+stamp an integer (milliseconds << 16 | counter, 0 for a monitoring slip),
+node 16 hex digits, value plain JSON (a create's is every column by name,
+a delete's null), base null or the [stamp, node] pairs an edit replaced.
+An op that is not exactly what this ceapp's write path would have logged is
+refused with its number: unknown tables or fields, wrong shapes, values the
+write path never stores, stamps that would reveal when an anonymous slip
+was typed, and the same op twice. Checked ops come out in the change log's
+own encoding (log_encoding.py), ready to insert.
 """
 
 from __future__ import annotations
@@ -17,19 +20,30 @@ import functools
 import json
 import re
 import sqlite3
-from datetime import datetime
 
-from ceapp.clock import STAMP_PATTERN
 from ceapp.errors import BundleRefusedError
 from ceapp.i18n import _
-from ceapp.ops import CREATE, DELETE, SET, canonical_json, op_id
-from ceapp.schema import TABLES
+from ceapp.log_encoding import (
+    CREATE_FIELD,
+    DELETE_FIELD,
+    base_pairs,
+    base_text,
+    decode_create,
+    decode_id,
+    encode_create,
+    encode_id,
+    kind_and_field,
+    node_hex,
+    node_value,
+)
+from ceapp.ops import CREATE, DELETE, SET, canonical_json
+from ceapp.schema import TABLE_CODES, TABLE_NAMES, TABLES
 from ceapp.validation import BIDI_CONTROLS, CONTROL_CHARACTERS, NOT_TEXT
 
-OP_ID = re.compile(r"^[0-9a-f]{32}$")
 NODE = re.compile(r"^[0-9a-f]{16}$")
 ROW_ID = re.compile(r"^[0-9A-Za-z_.:-]{1,64}$")
-ZERO_STAMP_PREFIX = "1970-01-01T00:00:00.000Z-0000-"
+MAX_STAMP = 1 << 62
+MAX_BASES = 64
 MAX_TEXT = 100_000
 FIELD_COUNT = 9
 
@@ -40,25 +54,24 @@ def is_node(value) -> bool:
 
 
 def is_stamp(value) -> bool:
-    """A stamp as the clock writes it, on a date that exists (not 2026-13-45, nor year 0)."""
-    if not isinstance(value, str):
-        return False
-    match = STAMP_PATTERN.fullmatch(value)
-    if match is None:
-        return False
-    try:
-        datetime.fromisoformat(match.group(1)[:-1])
-    except ValueError:
-        return False
-    return True
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < MAX_STAMP
 
 
-def _is_base(value) -> bool:
-    return value is None or (
-        isinstance(value, str)
-        and 0 < len(value) < 33 * 64
-        and all(OP_ID.fullmatch(part) for part in value.split(","))
-    )
+def _base(value) -> str | None:
+    """The base as the log stores it; ValueError if it is not a list of [stamp, node]."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not 0 < len(value) <= MAX_BASES:
+        raise ValueError(value)
+    pairs = []
+    for pair in value:
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise ValueError(pair)
+        stamp, node = pair
+        if not is_stamp(stamp) or not is_node(node):
+            raise ValueError(pair)
+        pairs.append((stamp, node_value(node)))
+    return base_text(pairs)
 
 
 @functools.cache
@@ -87,41 +100,7 @@ def _columns() -> dict[str, dict[str, tuple[str, bool]]]:
         conn.close()
 
 
-def _bad_text(value: str) -> bool:
-    # Tab and newline are fine in notes; the validation module refuses the rest.
-    return (
-        len(value) > MAX_TEXT
-        or CONTROL_CHARACTERS.search(value.replace("\t", " ").replace("\n", " ")) is not None
-        or BIDI_CONTROLS.search(value) is not None
-        or NOT_TEXT.search(value) is not None
-    )
-
-
-def _bad_value(value, *, json_column: bool) -> bool:
-    if json_column:
-        if isinstance(value, list):
-            return any(not isinstance(item, str) or _bad_text(item) for item in value)
-        if isinstance(value, dict):
-            return any(
-                _bad_text(key)
-                or not isinstance(item, str | int | type(None))
-                or (isinstance(item, str) and _bad_text(item))
-                or isinstance(item, bool)
-                for key, item in value.items()
-            )
-        return True
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return True
-    if isinstance(value, int):
-        return not -(2**63) <= value < 2**63
-    if isinstance(value, str):
-        return _bad_text(value)
-    return True
-
-
-def _column_problem(spec, column: str, value, *, blanked: bool) -> str | None:
+def _column_problem(spec, column: str, value, *, blanked: bool, deep: bool) -> str | None:
     """Why `value` cannot be in `column`, or None when it can.
 
     `blanked`: the op is marked erased, so a personal column may be null
@@ -133,23 +112,99 @@ def _column_problem(spec, column: str, value, *, blanked: bool) -> str | None:
             return None
         return _("it leaves empty a field that is never empty")
     if column in spec.json_columns:
-        bad = _bad_value(value, json_column=True)
+        bad = _bad_value(value, json_column=True, deep=deep)
     elif declared == "INTEGER":
-        bad = not isinstance(value, int) or _bad_value(value, json_column=False)
+        bad = type(value) is not int or _bad_value(value, json_column=False, deep=deep)
     elif declared == "TEXT":
-        bad = not isinstance(value, str) or _bad_value(value, json_column=False)
+        bad = type(value) is not str or _bad_value(value, json_column=False, deep=deep)
     else:
-        bad = _bad_value(value, json_column=False)
+        bad = _bad_value(value, json_column=False, deep=deep)
     return _("a field holds a value ceapp never stores") if bad else None
 
 
-class OpChecker:
-    """Collects ops line by line, refusing the bundle at the first bad one."""
+def _bad_text(value: str) -> bool:
+    # Tab and newline are fine in notes; the validation module refuses the rest.
+    return (
+        len(value) > MAX_TEXT
+        or CONTROL_CHARACTERS.search(value.replace("\t", " ").replace("\n", " ")) is not None
+        or BIDI_CONTROLS.search(value) is not None
+        or NOT_TEXT.search(value) is not None
+    )
 
-    def __init__(self, *, path: str) -> None:
+
+def _clean(text: str, deep: bool) -> bool:
+    return not deep or not _bad_text(text)
+
+
+def _bad_value(value, *, json_column: bool, deep: bool = True) -> bool:
+    """True for a value the write path never stores; `deep` also looks inside text."""
+    kind = type(value)
+    if json_column:
+        if kind is list:
+            return not all(type(item) is str and _clean(item, deep) for item in value)
+        if kind is dict:
+            return not all(
+                _clean(key, deep)
+                and (
+                    item is None
+                    or (type(item) is str and _clean(item, deep))
+                    or (type(item) is int and -(2**63) <= item < 2**63)
+                )
+                for key, item in value.items()
+            )
+        return True
+    if value is None:
+        return False
+    if kind is int:
+        return not -(2**63) <= value < 2**63
+    if kind is str:
+        return deep and _bad_text(value)
+    return True
+
+
+# Anything in a line that could stand for a character no stored text may
+# hold: the characters themselves, or a JSON escape (\u, \b, \f, \r) that
+# could spell one. Lines without any skip the per-field text checks.
+_SUSPECT_CHARACTERS = re.compile(
+    "[" + "".join(p.pattern[1:-1] for p in (CONTROL_CHARACTERS, BIDI_CONTROLS, NOT_TEXT)) + "]"
+)
+_SUSPECT_ESCAPE = re.compile(r"\\[ubfr]")
+
+
+def _suspect(text: str) -> bool:
+    # That character class is slow to search (it spans astral planes), and
+    # JSON cannot hold a raw control character, so an all-ASCII line (most
+    # of them) needs only DEL and the escapes looked for.
+    if "\\" in text and _SUSPECT_ESCAPE.search(text):
+        return True
+    if text.isascii():
+        return "\x7f" in text
+    return _SUSPECT_CHARACTERS.search(text) is not None
+
+
+class OpChecker:
+    """Collects ops line by line, refusing the bundle at the first bad one.
+
+    `held` gives, per node, the newest stamp this laptop already holds: what
+    a laptop holds from a node is always everything up to such a mark, so an
+    op at or under it is one we have. Such ops are still checked for shape,
+    then counted and dropped, unless they carry an erasure.
+    """
+
+    def __init__(self, *, path: str, held: dict[int, int] | None = None) -> None:
         self.path = path
+        self.held_marks = held or {}
         self.ops: list[tuple] = []
-        self.seen: set[str] = set()
+        self.seen: set[tuple] = set()
+        self.already_held = 0
+        # Records the bundle creates, and (parent table code, id) of every
+        # link it makes, for merge.check_references.
+        self.created: set[tuple[int, object]] = set()
+        self.links: set[tuple[int, object]] = set()
+
+    @property
+    def count(self) -> int:
+        return len(self.ops) + self.already_held
 
     def refuse(self, reason: str) -> BundleRefusedError:
         return BundleRefusedError(
@@ -162,31 +217,35 @@ class OpChecker:
 
     def add(self, line: bytes) -> None:
         try:
-            op = json.loads(line)
+            text = line.decode()
+            op = json.loads(text)
         except (ValueError, UnicodeDecodeError):
             raise self.refuse(_("it is not readable")) from None
         except RecursionError:
             # Thousands of nested brackets: no op is shaped like that.
             raise self.refuse(_("it is not readable")) from None
+        deep = len(text) > MAX_TEXT or _suspect(text)
         if not isinstance(op, list) or len(op) != FIELD_COUNT:
             raise self.refuse(_("it does not have the parts a change has"))
-        identity, table, row_id, stamp, kind, field, value, redacted, base = op
+        table, row_id, stamp, node, kind, field, value, redacted, base = op
         spec = TABLES.get(table) if isinstance(table, str) else None
         if spec is None:
             raise self.refuse(_("it is for a table this ceapp does not have"))
-        if not isinstance(identity, str) or not OP_ID.fullmatch(identity):
-            raise self.refuse(_("its id is malformed"))
         if not isinstance(row_id, str) or not ROW_ID.fullmatch(row_id):
             raise self.refuse(_("its record id is malformed"))
-        if not is_stamp(stamp):
+        if not is_stamp(stamp) or not is_node(node):
             raise self.refuse(_("its time stamp is malformed"))
-        if spec.anonymous != stamp.startswith(ZERO_STAMP_PREFIX):
+        if spec.anonymous != (stamp == 0):
             # A timed stamp on a monitoring slip would tell when it was typed.
             raise self.refuse(_("its time stamp is wrong for its table"))
         if type(redacted) is not int or redacted not in (0, 1):
             raise self.refuse(_("its erasure mark is malformed"))
-        if not _is_base(base):
-            raise self.refuse(_("it names the change it replaced wrongly"))
+        try:
+            stored_base = _base(base)
+        except ValueError:
+            raise self.refuse(_("it names the change it replaced wrongly")) from None
+        node_number = node_value(node)
+        held = 0 < stamp <= self.held_marks.get(node_number, -1) and not redacted
         if kind == CREATE:
             if (
                 field is not None
@@ -195,23 +254,28 @@ class OpChecker:
                 or set(value) != set(spec.columns)
             ):
                 raise self.refuse(_("it does not give exactly the fields of its table"))
-            for column in spec.columns:
-                problem = _column_problem(spec, column, value[column], blanked=bool(redacted))
-                if problem is not None:
-                    raise self.refuse(problem)
+            code = CREATE_FIELD
             if redacted and not any(value[column] is None for column in spec.personal):
                 # Erasure blanks a person's details; a creation with none blanked
                 # (or in a table that holds none) was never erased.
                 raise self.refuse(_("its erasure mark is malformed"))
-            value_json = canonical_json(value)
+            if not held:
+                for column in spec.columns:
+                    problem = _column_problem(
+                        spec, column, value[column], blanked=bool(redacted), deep=deep
+                    )
+                    if problem is not None:
+                        raise self.refuse(problem)
+                value_json = encode_create(spec, value)
         elif kind == SET:
             if field not in spec.columns:
                 raise self.refuse(_("it sets a field its table does not have"))
             if redacted and (field not in spec.personal or value is not None):
                 raise self.refuse(_("its erasure mark is malformed"))
-            problem = _column_problem(spec, field, value, blanked=bool(redacted))
+            problem = _column_problem(spec, field, value, blanked=bool(redacted), deep=deep)
             if problem is not None:
                 raise self.refuse(problem)
+            code = spec.columns.index(field)
             value_json = canonical_json(value)
         elif kind == DELETE:
             if field is not None or value is not None or base is not None:
@@ -219,31 +283,36 @@ class OpChecker:
             if redacted:
                 # Erasure blanks values; a deletion has none to blank.
                 raise self.refuse(_("its erasure mark is malformed"))
+            code = DELETE_FIELD
             value_json = None
         else:
             raise self.refuse(_("it is neither a creation, an edit nor a deletion"))
-        if not redacted and identity != op_id(
-            table=table,
-            row_id=row_id,
-            kind=kind,
-            field=field,
-            value_json=value_json,
-            stamp=stamp,
-            base=base,
-        ):
-            raise self.refuse(_("its content does not match its id"))
+        identity = (TABLE_CODES[table], encode_id(row_id), stamp, node_number, code)
+        if kind == CREATE:
+            self.created.add(identity[:2])
+        for column, parent, _how in spec.parents:
+            link = value.get(column) if kind == CREATE else value if field == column else None
+            if link is not None:
+                self.links.add((TABLE_CODES[parent], link))
         if identity in self.seen:
             raise self.refuse(_("it is in the bundle twice"))
         self.seen.add(identity)
-        self.ops.append(
-            (identity, table, row_id, stamp, kind, field, value_json, stamp[-16:], redacted, base)
-        )
+        if held:
+            self.already_held += 1
+            return
+        self.ops.append((*identity, value_json, redacted, stored_base))
 
 
-def op_line(op: tuple) -> bytes:
-    """The line a bundle stores for a logged op (in OpChecker's column order)."""
-    identity, table, row_id, stamp, kind, field, value_json, _node, redacted, base = op
-    value = None if value_json is None else json.loads(value_json)
-    return (
-        canonical_json([identity, table, row_id, stamp, kind, field, value, redacted, base]) + "\n"
-    ).encode()
+def op_line(stored: tuple) -> bytes:
+    """The line a bundle carries for an op as the change log stores it."""
+    code, row_id, stamp, node, field, value_json, redacted, base = stored
+    table = TABLE_NAMES[code]
+    spec = TABLES[table]
+    kind, name = kind_and_field(spec, field)
+    if kind == CREATE:
+        value = decode_create(spec, value_json)
+    else:
+        value = None if value_json is None else json.loads(value_json)
+    pairs = [[stamp_, node_hex(node_)] for stamp_, node_ in base_pairs(base)] or None
+    line = [table, decode_id(row_id), stamp, node_hex(node), kind, name, value, redacted, pairs]
+    return (canonical_json(line) + "\n").encode()

@@ -52,7 +52,7 @@ def _floor(source, target) -> float:
 
 def _log_floor(source, target) -> float:
     """Seconds to insert the demo's change-log rows the same bare way."""
-    columns = "tbl, row_id, stamp, op_id, kind, field, value, node"
+    columns = "tbl, row_id, stamp, node, field, value, redacted, base"
     rows = source.conn.execute(f"SELECT {columns} FROM changes").fetchall()
     started = time.perf_counter()
     target.conn.execute("BEGIN IMMEDIATE")
@@ -94,6 +94,7 @@ def test_demo_speed_against_bare_inserts(tmp_path, capsys):
         f"  {'demo rows/s':<28}{rows / demo_seconds:>14,.0f}",
         f"  {'change-log rows (extra)':<28}{log_rows:>14,}",
         f"  {'database size (MB)':<28}{demo_bytes / 1e6:>14.1f}",
+        f"  {'database KB per event':<28}{demo_bytes / 1e3 / EVENTS:>14.1f}",
         f"  {'floor seconds':<28}{floor_seconds:>14.2f}",
         f"  {'floor rows/s':<28}{rows / floor_seconds:>14,.0f}",
         f"  {'ratio demo/floor':<28}{demo_seconds / floor_seconds:>14.1f}",

@@ -459,11 +459,22 @@ class SlipForm(QWidget):
         def done(_result) -> None:
             if first_time:
                 first_time.clear()
-                self.clear()
                 self._say(_("Slip saved."))
-                self.rows[0].setFocus(Qt.FocusReason.OtherFocusReason)
 
-        self.undo.push(Change(_("equality slip"), do, undo, done))
+        def refused(error: BaseException) -> None:
+            # Give the slip back to fix, unless the next one is already begun.
+            if all(value == NOT_ANSWERED for value in self.answers().values()):
+                for row in self.rows:
+                    if answers[row.name] != NOT_ANSWERED:
+                        row.pick(answers[row.name], advance=False)
+            self._say(str(error))
+
+        # The form is ready for the next slip at once: a volunteer typing on
+        # while the last one is written must not have keys swallowed by a
+        # clear that comes later.
+        self.clear()
+        self.rows[0].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.undo.push(Change(_("equality slip"), do, undo, done, refused))
 
     def undo_last(self) -> None:
         if self._last_is_slip():
