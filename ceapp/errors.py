@@ -42,3 +42,7 @@ class PassphraseError(StoreError):
 
 class BundleRefusedError(CeappError):
     """A sync bundle that was not imported; the database is untouched."""
+
+
+class ImportCancelledError(CeappError):
+    """Someone cancelled a sync import before it committed; nothing was kept."""

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ceapp.errors import BundleRefusedError, NotFoundError, ValidationError
+from ceapp.errors import BundleRefusedError, ImportCancelledError, NotFoundError, ValidationError
 from ceapp.i18n import _
 from ceapp.log_encoding import node_hex, node_value
 from ceapp.store import Store
@@ -252,12 +252,14 @@ def import_bundles(
     for path in paths:
 
         def reading(done: int, total: int, path=path) -> None:
+            if cancelled is not None and cancelled():
+                raise ImportCancelledError(merge.CANCELLED())
             if progress is not None:
                 progress(_("Checking {path}").format(path=os.path.basename(path)), done, total)
 
         bundles.append(read_bundle(store, path, progress=reading))
         if cancelled is not None and cancelled():
-            raise KeyboardInterrupt
+            raise ImportCancelledError(merge.CANCELLED())
     merge.check_references(
         store,
         links=set().union(*(each.links for each in bundles)),
@@ -284,7 +286,7 @@ def import_bundles(
                 trust.trusted_name(store, each.public_key_hex) or _("this laptop")
             )
         if cancelled is not None and cancelled():
-            raise KeyboardInterrupt
+            raise ImportCancelledError(merge.CANCELLED())
     return result
 
 

@@ -22,19 +22,26 @@ from dataclasses import dataclass, field
 
 from ceapp import anonymity, redaction
 from ceapp.changes import expected_row, row_ops
-from ceapp.errors import BundleRefusedError
+from ceapp.errors import BundleRefusedError, ImportCancelledError
 from ceapp.i18n import _
 from ceapp.log_encoding import (
     CREATE_FIELD,
     DELETE_FIELD,
+    decode_create,
     decode_id,
+    encode_create,
     encode_id,
     stamp_parts,
 )
 from ceapp.ops import canonical_json
 from ceapp.schema import CASCADE, TABLE_CODES, TABLE_NAMES, TABLES, TableSpec, children_of
 from ceapp.store import Store
-from ceapp.sync import conflicts
+from ceapp.sync import conflicts, ops_check
+
+
+def CANCELLED() -> str:  # noqa: N802 - reads as the message it is
+    return _("Import cancelled: nothing was imported.")
+
 
 COLUMNS = ("tbl", "row_id", "stamp", "node", "field", "value", "redacted", "base")
 KEY = ("tbl", "row_id", "stamp", "node", "field")
@@ -158,10 +165,16 @@ def merge(
         f" JOIN main.changes c ON {same_op} WHERE i.redacted = 1 AND c.redacted = 0"
     ).fetchall()
     for code, row_id, stamp, node, field_code, value in erased:
+        key = (code, row_id, stamp, node, field_code)
+        ours = conn.execute(
+            "SELECT value FROM main.changes"
+            " WHERE tbl = ? AND row_id = ? AND stamp = ? AND node = ? AND field = ?",
+            key,
+        ).fetchone()[0]
         conn.execute(
             "UPDATE main.changes SET value = ?, redacted = 1"
             " WHERE tbl = ? AND row_id = ? AND stamp = ? AND node = ? AND field = ?",
-            (value, code, row_id, stamp, node, field_code),
+            (_blanked(TABLES[TABLE_NAMES[code]], field_code, ours=ours, theirs=value), *key),
         )
         affected.setdefault(TABLE_NAMES[code], set()).add(decode_id(row_id))
     summary.erasures += len(erased)
@@ -222,7 +235,7 @@ def merge(
         batch = fresh.get(TABLE_CODES[spec.name])
         if batch:
             if cancelled is not None and cancelled():
-                raise KeyboardInterrupt
+                raise ImportCancelledError(CANCELLED())
             _insert_new(store, spec, batch, summary)
             done += len(batch)
             if progress is not None:
@@ -232,7 +245,7 @@ def merge(
             continue
         for row_id in sorted(row_ids):
             if cancelled is not None and cancelled():
-                raise KeyboardInterrupt
+                raise ImportCancelledError(CANCELLED())
             gone = _rebuild(store, spec, row_id, summary)
             if gone:
                 _affect_children(store, spec, row_id, affected)
@@ -246,6 +259,49 @@ def merge(
         progress(total, total)
     summary.conflicts = max(0, conflicts.count_for_rows(store, edited_rows) - conflicts_before)
     return summary
+
+
+def _blanked(spec: TableSpec, field_code: int, *, ours: str, theirs: str) -> str:
+    """Our copy of an op with the personal values the sender erased blanked too.
+
+    Only blanking travels: every other value must be exactly ours, or the
+    "erasure" is really a rewrite and the bundle is refused.
+    """
+    if field_code != CREATE_FIELD:
+        # ops_check lets an erased edit through only as a personal field set to null.
+        return "null"
+    mine, sent = decode_create(spec, ours), decode_create(spec, theirs)
+    for column in spec.columns:
+        erased = column in spec.personal and sent[column] is None
+        if not erased and mine[column] != sent[column]:
+            raise BundleRefusedError(
+                _(
+                    "The bundle claims to erase details from a {table} record this laptop "
+                    "holds, but changes other details too, which erasure never does. It was "
+                    "altered or made by another program; nothing was imported."
+                ).format(table=spec.name)
+            )
+        if erased:
+            mine[column] = None
+    return encode_create(spec, mine)
+
+
+def _may_be_null(table: str, column: str) -> bool:
+    # The table's own rule, as ops_check reads it from the migrated schema.
+    return ops_check._columns()[table][column][1]
+
+
+def _refuse_empty_required(spec: TableSpec, row: dict) -> None:
+    """A record whose required detail was erased with nothing to replace it cannot be kept."""
+    for column in spec.personal:
+        if row.get(column) is None and not _may_be_null(spec.name, column):
+            raise BundleRefusedError(
+                _(
+                    "The bundle erases the {column} of a {table} record but neither deletes "
+                    "the record nor gives a new {column}, which ceapp never does. It was "
+                    "altered or made by another program; nothing was imported."
+                ).format(column=column, table=spec.name)
+            )
 
 
 def _present(store: Store, table: str, ids: set) -> set:
@@ -286,6 +342,8 @@ def _insert_new(store: Store, spec: TableSpec, batch: list[tuple], summary: Merg
                 row[position] = None
             kept.append(row)
         rows = kept
+    for row in rows:
+        _refuse_empty_required(spec, dict(zip(columns, row[1:], strict=True)))
     for name in spec.json_columns:
         position = columns.index(name) + 1
         for row in rows:
@@ -338,6 +396,7 @@ def _rebuild(store: Store, spec: TableSpec, row_id: str, summary: MergeSummary) 
             store.note_changed(spec.name)
             _note_anonymous(store, spec, row_id, dict(zip(spec.columns, current, strict=True)))
         return True
+    _refuse_empty_required(spec, target)
     values = [target[column] for column in spec.columns]
     if current is None:
         conn.execute(

@@ -17,8 +17,9 @@ import time
 from datetime import date
 
 import pytest
+from perf.floors import bare_insert_seconds
 
-from ceapp.demo import generate, generator
+from ceapp.demo import generate
 from ceapp.schema import TABLES
 from ceapp.store import open_store
 
@@ -28,26 +29,6 @@ UNTIL = date(2025, 6, 30)
 
 def _file_size(path: str) -> int:
     return sum(os.path.getsize(name) for name in (path, f"{path}-wal") if os.path.exists(name))
-
-
-def _floor(source, target) -> float:
-    """Seconds to insert every record row of `source` into `target` with bare executemany."""
-    # Same page cache as the demo had, so the comparison is of work, not of memory.
-    cache_kib = generator.GENERATION_CACHE_KIB
-    target.conn.execute(f"PRAGMA cache_size = -{cache_kib}")
-    elapsed = 0.0
-    target.conn.execute("BEGIN IMMEDIATE")
-    # TABLES lists parents before children, so foreign keys hold row by row.
-    for name, spec in TABLES.items():
-        columns = ("id", *spec.columns)
-        rows = source.conn.execute(f"SELECT {', '.join(columns)} FROM {name}").fetchall()
-        sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        started = time.perf_counter()
-        target.conn.executemany(sql, rows)
-        elapsed += time.perf_counter() - started
-    started = time.perf_counter()
-    target.conn.execute("COMMIT")
-    return elapsed + time.perf_counter() - started
 
 
 def _log_floor(source, target) -> float:
@@ -74,7 +55,7 @@ def test_demo_speed_against_bare_inserts(tmp_path, capsys):
     log_rows = store.scalar("SELECT count(*) FROM changes")
 
     floor = open_store(str(tmp_path / "floor.db"))
-    floor_seconds = _floor(store, floor)
+    floor_seconds = bare_insert_seconds(store, floor)
     floor_counts = {name: floor.scalar(f"SELECT count(*) FROM {name}") for name in TABLES}
     log_floor_seconds = _log_floor(store, floor)
     store.close()

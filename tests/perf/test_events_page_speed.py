@@ -32,9 +32,9 @@ import pytest
 from PySide6.QtWidgets import QApplication, QTableView
 
 from ceapp import areas, events, partners
-from ceapp.clock import format_stamp
-from ceapp.ops import CREATE, canonical_json, op_id
-from ceapp.schema import spec_for
+from ceapp.log_encoding import CREATE_FIELD, encode_create, encode_id, node_value, stamp_value
+from ceapp.ops import canonical_json
+from ceapp.schema import TABLE_CODES, spec_for
 from ceapp.store import open_store
 from ceapp.vocab import ATTENDANCE_ROLES, METHODS, SPECTRUM
 from ui.operations import OpRunner
@@ -111,26 +111,16 @@ def _fill(store, count: int) -> None:
             attendance_rows.append([row_id, *row.values()])
             ops.append(("attendance", row_id, row, number))
     log = []
+    node = node_value(store.node)
     for serial, (table, row_id, value, number) in enumerate(ops):
-        stamp = format_stamp(base_ms + number, serial % 0xFFFF, store.node)
-        value_json = canonical_json(value)
         log.append(
             (
-                op_id(
-                    table=table,
-                    row_id=row_id,
-                    kind=CREATE,
-                    field=None,
-                    value_json=value_json,
-                    stamp=stamp,
-                ),
-                table,
-                row_id,
-                CREATE,
-                None,
-                value_json,
-                stamp,
-                store.node,
+                TABLE_CODES[table],
+                encode_id(row_id),
+                stamp_value(base_ms + number, serial % 0xFFFF),
+                node,
+                CREATE_FIELD,
+                encode_create(spec_for(table), value),
             )
         )
     columns = ("id", *event_spec.columns)
@@ -144,8 +134,8 @@ def _fill(store, count: int) -> None:
             f"INSERT INTO attendance ({', '.join(columns)}) VALUES (?, ?, ?, ?)", attendance_rows
         )
         store.conn.executemany(
-            "INSERT INTO changes (op_id, tbl, row_id, kind, field, value, stamp, node)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO changes (tbl, row_id, stamp, node, field, value)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             log,
         )
     store.conn.execute("ANALYZE")

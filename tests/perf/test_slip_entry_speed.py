@@ -22,9 +22,9 @@ import pytest
 from factories import make_event
 
 from ceapp import monitoring
-from ceapp.clock import zero_stamp
+from ceapp.log_encoding import CREATE_FIELD, encode_create, encode_id, node_value
 from ceapp.monitoring import QUESTIONS
-from ceapp.ops import CREATE, canonical_json, op_id
+from ceapp.schema import TABLE_CODES, spec_for
 from ceapp.store import open_store
 
 SLIPS = int(os.environ.get("CEAPP_PERF_SLIPS", "40"))
@@ -49,20 +49,16 @@ def _bare_slip(store, event_id: str, answers: dict) -> None:
         f" VALUES ({', '.join('?' for _c in columns)})",
         [row_id, *record.values()],
     )
-    value = canonical_json(record)
-    stamp = zero_stamp(store.node)
-    identifier = op_id(
-        table="monitoring_responses",
-        row_id=row_id,
-        kind=CREATE,
-        field=None,
-        value_json=value,
-        stamp=stamp,
-    )
+    spec = spec_for("monitoring_responses")
     store.conn.execute(
-        "INSERT INTO changes (tbl, row_id, stamp, op_id, kind, value, node)"
-        " VALUES ('monitoring_responses', ?, ?, ?, 'create', ?, ?)",
-        (row_id, stamp, identifier, value, store.node),
+        "INSERT INTO changes (tbl, row_id, stamp, node, field, value) VALUES (?, ?, 0, ?, ?, ?)",
+        (
+            TABLE_CODES[spec.name],
+            encode_id(row_id),
+            node_value(store.node),
+            CREATE_FIELD,
+            encode_create(spec, record),
+        ),
     )
     store.conn.execute("COMMIT")
 

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ceapp.errors import CeappError, ValidationError
+from ceapp.errors import CeappError, ImportCancelledError, ValidationError
 from ceapp.i18n import N_, _, ngettext
 from ceapp.sync import exchange, identity, trust
 from ceapp.sync.summary import summary_lines
@@ -625,10 +625,8 @@ class SyncPage(QWidget):
                 return exchange.import_bundles(
                     store, paths, progress=job.report, cancelled=job.is_cancelled
                 )
-            except KeyboardInterrupt:
+            except ImportCancelledError:
                 # How import_bundles says it stopped for Cancel: it rolled back.
-                if not job.cancelled:
-                    raise
                 return None
 
         self._progress_timer.start()
