@@ -20,6 +20,7 @@ import random
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 
 from ceapp import anonymity, redaction
 from ceapp.errors import NotFoundError
@@ -151,6 +152,15 @@ def _normalise(value):
     return value
 
 
+@cache
+def _insert_sql(spec: TableSpec) -> str:
+    columns = ("id", *spec.columns)
+    return (
+        f"INSERT INTO {spec.name} ({', '.join(columns)})"
+        f" VALUES ({', '.join('?' for _column in columns)})"
+    )
+
+
 def create(store: Store, table: str, fields: Mapping, *, row_id: str | None = None) -> str:
     """Insert a row and log one create op carrying all its fields; return its id."""
     store.require_transaction()
@@ -159,10 +169,8 @@ def create(store: Store, table: str, fields: Mapping, *, row_id: str | None = No
     row_id = row_id or new_id()
     store.note_changed(spec.name)
     values = {column: _normalise(fields[column]) for column in spec.columns}
-    columns = ["id", *values]
     store.conn.execute(
-        f"INSERT INTO {spec.name} ({', '.join(columns)})"
-        f" VALUES ({', '.join('?' for _column in columns)})",
+        _insert_sql(spec),
         [row_id, *(to_column(spec, column, values[column]) for column in values)],
     )
     _log(

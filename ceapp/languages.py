@@ -6,6 +6,8 @@ those few are listed here with their ISO 639-3 codes.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale, UnknownLocaleError
 
 from ceapp.i18n import N_, _
@@ -16,6 +18,9 @@ EXTRA_LANGUAGES = {
 }
 
 
+# Parsing a locale with Babel is slow, and the same few codes come again and
+# again (every demo event, every imported group).
+@lru_cache(maxsize=1024)
 def normalise(value: str) -> str | None:
     """The canonical code for `value` (bn, pa_Arab, en_GB, syl), or None if unknown."""
     code = value.strip().replace("-", "_")

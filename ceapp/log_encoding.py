@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from ceapp.ops import CREATE, DELETE, SET, canonical_json
 from ceapp.schema import TableSpec
@@ -43,6 +44,7 @@ def stamp_parts(value: int) -> tuple[int, int]:
     return value >> COUNTER_BITS, value & ((1 << COUNTER_BITS) - 1)
 
 
+@lru_cache(maxsize=256)
 def node_value(node_hex: str) -> int:
     """A node id's 16 hex digits as the signed 64-bit integer SQLite stores."""
     number = int(node_hex, 16)

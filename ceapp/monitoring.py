@@ -10,6 +10,8 @@ both fall outside report denominators.
 
 from __future__ import annotations
 
+import functools
+
 from ceapp import changes, validation
 from ceapp.errors import ValidationError
 from ceapp.i18n import N_, _
@@ -153,7 +155,9 @@ def clean_answers(answers: dict) -> dict:
     cleaned = {}
     for name, choices in QUESTIONS.items():
         value = answers.get(name) or NOT_ANSWERED
-        cleaned[name] = validation.choice(name, value, choices, label=question_label(name))
+        cleaned[name] = validation.choice(
+            name, value, choices, label=functools.partial(question_label, name)
+        )
     # Slips are typed as written, gaps and all; only a plain contradiction is refused.
     if cleaned["long_term_condition"] == "no" and cleaned["condition_impact"] in (
         "a_lot",

@@ -155,14 +155,17 @@ def text(field: str, value, *, label: str, required: bool = True, limit: int = S
     return value
 
 
-def choice(field: str, value, choices: Choices, *, label: str, required: bool = True):
+def choice(field: str, value, choices: Choices, *, label, required: bool = True):
+    """`label` may be a callable: translated only if a message needs it."""
     if value in (None, "") and not required:
         return None
     if value not in choices:
         raise ValidationError(
             field,
             _("{label} '{value}' is not one of the allowed values: {allowed}.").format(
-                label=label, value=excerpt(value), allowed=choices.listing()
+                label=label() if callable(label) else label,
+                value=excerpt(value),
+                allowed=choices.listing(),
             ),
         )
     return value

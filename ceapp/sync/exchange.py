@@ -202,11 +202,10 @@ def read_bundle(
         if signer != identity.recorded_public_key(store) and not trust.trusted_name(store, signer):
             raise BundleRefusedError(
                 _(
-                    "{path} was signed by a laptop this one does not trust (key fingerprint "
-                    "{words}). If you know that laptop, get its key file (`ceapp sync id --out "
-                    "FILE` on it), run `ceapp sync trust FILE --name NAME` here, check the "
-                    "fingerprint, then import again."
-                ).format(path=path, words=identity.fingerprint_words(signer))
+                    "{name} comes from a laptop this one does not trust (key fingerprint "
+                    "{words}). If you know it, trust its key file here (Sync page, or `sync "
+                    "trust`), check the fingerprint with that laptop, then import again."
+                ).format(name=os.path.basename(path), words=identity.fingerprint_words(signer))
             )
         bundle.check_manifest_fields(path=path, manifest=manifest)
         result = bundle.Bundle(path=path, manifest=manifest, public_key_hex=signer)

@@ -113,9 +113,9 @@ def check_references(
         ):
             raise BundleRefusedError(
                 _(
-                    "The bundle links a record to a {table} record that neither it nor this "
-                    "laptop has ({id}). The file was altered or made by another program; "
-                    "nothing was imported."
+                    "The bundle links a record to one in the {table} table that neither it nor "
+                    "this laptop has ({id}), so nothing was imported. It was altered or made by "
+                    "another program: ask the sender to export it again."
                 ).format(table=TABLE_NAMES[parent_code], id=str(link)[:40])
             )
 
@@ -154,8 +154,8 @@ def merge(
         raise BundleRefusedError(
             _(
                 "The bundle holds a change to {table} {id} that this laptop already has with "
-                "different content. The file was altered or made by another program; nothing "
-                "was imported."
+                "different content, so nothing was imported. It was altered or made by another "
+                "program: ask the sender to export it again."
             ).format(table=TABLE_NAMES.get(clash[0], "?"), id=decode_id(clash[1]))
         )
     affected: dict[str, set[str]] = {}
