@@ -191,7 +191,7 @@ def merge(
         "SELECT i.tbl, i.row_id, i.value FROM temp.incoming i WHERE i.field = ?"
         " AND NOT EXISTS (SELECT 1 FROM main.changes c WHERE c.tbl = i.tbl AND c.row_id = i.row_id)"
         " AND NOT EXISTS (SELECT 1 FROM temp.incoming j WHERE j.tbl = i.tbl"
-        " AND j.row_id = i.row_id AND j.field != ?)",
+        " AND j.row_id = i.row_id AND j.field != ?) ORDER BY i.tbl, i.row_id",
         (CREATE_FIELD, CREATE_FIELD),
     ):
         fresh.setdefault(code, []).append((decode_id(row_id), value))
@@ -348,6 +348,12 @@ def _insert_new(store: Store, spec: TableSpec, batch: list[tuple], summary: Merg
         position = columns.index(name) + 1
         for row in rows:
             row[position] = canonical_json(row[position])
+    group = columns.index(spec.group_column) + 1 if spec.anonymous and spec.group_column else None
+    if group is not None:
+        # Groups (an event's slips) that already hold rows get settled in id
+        # order before commit (anonymity.py). A group this batch starts needs
+        # nothing more: its rows, and their ops, go in in id order here.
+        already = _present_groups(store, spec, {row[group] for row in rows})
     names = ", ".join(("id", *columns))
     store.conn.executemany(
         f"INSERT OR REPLACE INTO {spec.name} ({names})"
@@ -358,11 +364,27 @@ def _insert_new(store: Store, spec: TableSpec, batch: list[tuple], summary: Merg
     if rows:
         store.note_changed(spec.name)
     if spec.anonymous:
-        group = columns.index(spec.group_column) + 1 if spec.group_column else None
         for row in rows:
-            anonymity.note_anonymous_write(
-                store, spec, row_id=row[0], group=row[group] if group else None
+            if group is None or row[group] in already:
+                anonymity.note_anonymous_write(
+                    store, spec, row_id=row[0], group=row[group] if group else None
+                )
+
+
+def _present_groups(store: Store, spec: TableSpec, groups: set) -> set:
+    found: set = set()
+    ordered = sorted(groups, key=repr)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        found.update(
+            row[0]
+            for row in store.conn.execute(
+                f"SELECT DISTINCT {spec.group_column} FROM {spec.name}"
+                f" WHERE {spec.group_column} IN ({', '.join('?' for _g in chunk)})",
+                chunk,
             )
+        )
+    return found
 
 
 def _follow_clock(store: Store, newest: int) -> None:
