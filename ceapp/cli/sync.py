@@ -10,7 +10,7 @@ from ceapp.errors import ValidationError
 from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _
 from ceapp.store import Store
-from ceapp.sync import conflicts, exchange, identity, trust
+from ceapp.sync import conflict_view, conflicts, exchange, identity, trust
 from ceapp.sync.summary import summary_lines
 from ceapp.validation import escape
 
@@ -227,33 +227,38 @@ def _shown(value, erased: bool) -> str:
 
 
 def sync_conflicts_list(store: Store, args: argparse.Namespace) -> int:
-    rows = [
-        {
-            "id": conflict.id,
-            "table": conflict.table,
-            "record": conflict.row_id,
-            "field": conflict.field,
-            "current": conflict.current_value,
-            "current_from": exchange.device_name_for_node(store, conflict.current_node),
-            "other": None if conflict.other_erased else conflict.other_value,
-            "other_erased": conflict.other_erased,
-            "other_from": exchange.device_name_for_node(store, conflict.other_node),
-        }
-        for conflict in conflicts.list_conflicts(store)
-    ]
-    if not args.json and not rows:
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": conflict.id,
+                    "table": conflict.table,
+                    "record": conflict.row_id,
+                    "field": conflict.field,
+                    "current": conflict.current_value,
+                    "current_from": exchange.device_name_for_node(store, conflict.current_node),
+                    "other": None if conflict.other_erased else conflict.other_value,
+                    "other_erased": conflict.other_erased,
+                    "other_from": exchange.device_name_for_node(store, conflict.other_node),
+                }
+                for conflict in conflicts.list_conflicts(store)
+            ]
+        )
+        return ExitCode.OK
+    rows = conflict_view.conflict_rows(store)
+    if not rows:
         print(_("No conflicts."))
         return ExitCode.OK
     return print_listing(
         rows,
-        as_json=args.json,
+        as_json=False,
         headers=[_("Id"), _("Record"), _("Field"), _("Current"), _("Other"), _("Other from")],
         cells=lambda row: (
             row["id"],
-            f"{row['table']} {row['record'][:8]}",
+            row["record"],
             row["field"],
-            _shown(row["current"], False),
-            _shown(row["other"], row["other_erased"]),
+            row["current"],
+            row["other"],
             row["other_from"],
         ),
     )
