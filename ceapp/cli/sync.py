@@ -8,7 +8,7 @@ import os
 from ceapp.cli.output import print_json, print_listing
 from ceapp.errors import ValidationError
 from ceapp.exit_codes import ExitCode
-from ceapp.i18n import _
+from ceapp.i18n import _, ngettext
 from ceapp.store import Store
 from ceapp.sync import conflict_view, conflicts, exchange, identity, trust
 from ceapp.sync.summary import summary_lines
@@ -175,16 +175,27 @@ def sync_untrust(store: Store, args: argparse.Namespace) -> int:
 def sync_export(store: Store, args: argparse.Namespace) -> int:
     result = exchange.export_bundle(store, args.out, to=args.to, encrypt_to=args.encrypt_to)
     if result.encrypted_for:
-        message = _(
-            "Wrote {count} changes to {path}, encrypted for {name}: only that laptop can open it."
+        message = ngettext(
+            "Wrote {count} change to {path}, encrypted for {name}: only that laptop can open it.",
+            "Wrote {count} changes to {path}, encrypted for {name}: only that laptop can open it.",
+            result.op_count,
         )
     else:
-        message = _("Wrote {count} changes to {path}.")
+        message = ngettext(
+            "Wrote {count} change to {path}.", "Wrote {count} changes to {path}.", result.op_count
+        )
     print(
         message.format(
             count=result.op_count, path=escape(result.path), name=escape(result.encrypted_for)
         )
     )
+    if result.sensitive and not result.encrypted_for:
+        print(
+            _(
+                "It is not encrypted and holds equality monitoring answers or contact details: "
+                "carry it on an encrypted stick or drive, or export with --encrypt-to NAME."
+            )
+        )
     return ExitCode.OK
 
 

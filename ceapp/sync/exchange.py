@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ceapp.errors import BundleRefusedError, ImportCancelledError, NotFoundError, ValidationError
 from ceapp.i18n import _
 from ceapp.log_encoding import node_hex, node_value
+from ceapp.schema import TABLE_CODES, TABLES
 from ceapp.store import Store
 from ceapp.sync import bundle, encryption, identity, merge, ops_check, trust
 from ceapp.sync.merge import MergeSummary
@@ -34,6 +35,9 @@ class ExportResult:
     op_count: int
     encrypted_for: str | None
     recipient: str | None
+    # The bundle holds equality monitoring answers or people's details: if it
+    # is not encrypted, say how to carry it safely.
+    sensitive: bool = False
 
 
 @dataclass
@@ -128,6 +132,7 @@ def export_bundle(
     key = identity.private_key(store)
     public = identity.device_identity(store).public_key_hex
     marks = peer_marks(store, recipient_key) if recipient_key else {}
+    tables_seen: set[int] = set()
     handle, temporary = tempfile.mkstemp(prefix=".ceapp-bundle-", dir=folder)
     os.close(handle)
     os.unlink(temporary)
@@ -144,7 +149,9 @@ def export_bundle(
                     "public_key": public,
                     "marks": own_marks(store),
                 },
-                ops_lines=(ops_check.op_line(op) for op in _ops_for(store, marks)),
+                ops_lines=(
+                    ops_check.op_line(op) for op in _noting(_ops_for(store, marks), tables_seen)
+                ),
                 sign=key.sign,
             )
         finally:
@@ -173,8 +180,24 @@ def export_bundle(
         if os.path.lexists(temporary):
             os.unlink(temporary)
     return ExportResult(
-        path=out, op_count=manifest["op_count"], encrypted_for=encrypt_to, recipient=to
+        path=out,
+        op_count=manifest["op_count"],
+        encrypted_for=encrypt_to,
+        recipient=to,
+        sensitive=bool(tables_seen & SENSITIVE_TABLES),
     )
+
+
+# Monitoring answers are special category data; the others hold contact details.
+SENSITIVE_TABLES = frozenset(
+    TABLE_CODES[name] for name, spec in TABLES.items() if spec.anonymous or spec.personal
+)
+
+
+def _noting(ops, tables_seen: set[int]):
+    for op in ops:
+        tables_seen.add(op[0])
+        yield op
 
 
 def read_bundle(
@@ -256,7 +279,13 @@ def import_bundles(
             if progress is not None:
                 progress(_("Checking {path}").format(path=os.path.basename(path)), done, total)
 
-        bundles.append(read_bundle(store, path, progress=reading))
+        try:
+            bundles.append(read_bundle(store, path, progress=reading))
+        except BundleRefusedError:
+            # A cancel raised from inside the reading reaches here as a damaged member.
+            if cancelled is not None and cancelled():
+                raise ImportCancelledError(merge.CANCELLED()) from None
+            raise
         if cancelled is not None and cancelled():
             raise ImportCancelledError(merge.CANCELLED())
     merge.check_references(

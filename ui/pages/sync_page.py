@@ -588,6 +588,14 @@ class SyncPage(QWidget):
                     result.op_count,
                 )
             text = text.format(count=result.op_count, path=result.path, name=result.encrypted_for)
+            if result.sensitive and not result.encrypted_for:
+                # Two sentences shown together, each whole: never a fragment.
+                warning = _(
+                    "It is not encrypted and holds equality monitoring answers or contact "
+                    "details: carry it on an encrypted stick or drive, or choose a laptop "
+                    "and tick Encrypt."
+                )
+                text = _("{written} {warning}").format(written=text, warning=warning)
             self.export_message.setText(text)
             self.context.tell(text)
 

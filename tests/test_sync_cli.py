@@ -1,0 +1,101 @@
+"""The sync commands as a person uses them: what they print, and what Cancel keeps."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pytest
+from factories import event_fields
+
+from ceapp import cli, events
+from ceapp.errors import ImportCancelledError
+from ceapp.fingerprint import fingerprint
+from ceapp.store import open_store
+from ceapp.sync import exchange, identity, trust
+
+
+def _cli(*argv) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main([str(arg) for arg in argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def pair(tmp_path):
+    """Two laptops that trust each other, the office holding demo data."""
+    office, laptop = str(tmp_path / "office.db"), str(tmp_path / "laptop.db")
+    assert _cli("--db", office, "demo", "--events", "6")[0] == 0
+    assert _cli("--db", laptop, "init")[0] == 0
+    for one, other, name in ((office, laptop, "Laptop 2"), (laptop, office, "Office")):
+        key = tmp_path / f"{name}.pub"
+        assert _cli("--db", other, "sync", "id", "--out", key)[0] == 0
+        assert _cli("--db", one, "sync", "trust", key, "--name", name)[0] == 0
+    return office, laptop
+
+
+def test_an_unencrypted_bundle_with_slips_says_how_to_carry_it(pair, tmp_path):
+    office, _laptop = pair
+    code, out, _err = _cli("--db", office, "sync", "export", "--out", tmp_path / "plain.zip")
+    assert code == 0
+    assert "not encrypted and holds equality monitoring answers" in out
+    code, out, _err = _cli(
+        "--db", office, "sync", "export", "--out", tmp_path / "sealed.zip",
+        "--encrypt-to", "Laptop 2",
+    )  # fmt: skip
+    assert code == 0
+    assert "encrypted for Laptop 2" in out and "not encrypted" not in out
+
+
+def test_a_conflict_is_listed_by_what_people_call_the_record(pair, tmp_path):
+    office, laptop = pair
+    first = tmp_path / "first.zip"
+    _cli("--db", office, "sync", "export", "--out", first, "--to", "Laptop 2")
+    assert _cli("--db", laptop, "sync", "import", first)[0] == 0
+    with open_store(office) as store:
+        event = events.list_events(store)[0]
+        events.edit_event(store, event["id"], venue="Library")
+    with open_store(laptop) as store:
+        events.edit_event(store, event["id"], venue="Mosque hall")
+    for sender, receiver, to, name in (
+        (office, laptop, "Laptop 2", "a.zip"),
+        (laptop, office, "Office", "b.zip"),
+    ):
+        _cli("--db", sender, "sync", "export", "--out", tmp_path / name, "--to", to)
+        code, out, _err = _cli("--db", receiver, "sync", "import", tmp_path / name)
+        assert code == 0 and "New conflicts: 1." in out
+    listings = [_cli("--db", path, "sync", "conflicts", "list")[1] for path in (office, laptop)]
+    for listing in listings:
+        assert f"Event “{event['title']}”" in listing
+        assert "Venue" in listing and "Library" in listing and "Mosque hall" in listing
+    conflict_id = listings[0].splitlines()[2].split()[0]
+    assert conflict_id in listings[1]
+    code, out, _err = _cli(
+        "--db", office, "sync", "conflicts", "resolve", conflict_id, "--keep", "other"
+    )
+    assert code == 0
+    assert _cli("--db", office, "sync", "conflicts", "list")[1].strip() == "No conflicts."
+
+
+def test_cancel_keeps_nothing(tmp_path):
+    office = open_store(str(tmp_path / "office.db"))
+    laptop = open_store(str(tmp_path / "laptop.db"))
+    try:
+        events.add_event(office, **event_fields(title="Forum"))
+        trust.trust(
+            laptop, name="Office", public_key_hex=identity.device_identity(office).public_key_hex
+        )
+        bundle = str(tmp_path / "b.zip")
+        exchange.export_bundle(office, bundle)
+        before = fingerprint(laptop)
+        with pytest.raises(ImportCancelledError, match="nothing was imported"):
+            exchange.import_bundles(laptop, [bundle], cancelled=lambda: True)
+        assert fingerprint(laptop) == before
+        assert laptop.scalar("SELECT count(*) FROM changes") == 0
+        # Not remembered as imported either: the next try reads and merges it.
+        exchange.import_bundles(laptop, [bundle])
+        assert fingerprint(laptop) == fingerprint(office)
+    finally:
+        office.close()
+        laptop.close()
