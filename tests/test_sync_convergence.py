@@ -19,7 +19,7 @@ from factories import event_fields
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from ceapp import attendance, changes, events, monitoring
+from ceapp import attendance, changes, events, integrity, monitoring
 from ceapp.fingerprint import fingerprint
 from ceapp.store import open_store
 from ceapp.sync import conflicts, exchange, identity, trust
@@ -225,6 +225,8 @@ def test_laptops_converge_whatever_the_order(tmp_path_factory, count, steps):
                 exchange.import_bundles(receiver.store, [path])
         prints = {fingerprint(laptop.store) for laptop in laptops}
         assert len(prints) == 1, "laptops that hold the same changes differ"
+        for laptop in laptops:
+            assert integrity.check(laptop.store) == [], laptop.name
         event(f"deliveries before the final swap: {min(sum(a == 'deliver' for a, *_ in steps), 5)}")
         _assert_conflicts(laptops, model)
         _assert_taps(laptops, model)
