@@ -7,7 +7,10 @@ import takes, and when its -wal file is seen growing (it is holding the write
 lock and writing pages of the transaction). After each kill, `ceapp check`
 finds nothing wrong and the fingerprint is exactly the one before the import
 or exactly the one a complete import gives; a kill that left "before" is
-followed by a complete import that reaches "after".
+followed by a complete import that reaches "after". The note that the
+bundle was imported (table sync_imported, which spares reading it again)
+and the sender's marks go in the same transaction: a kill leaves both with
+the records, or neither.
 
 Whether each kill lands in the middle of the writing depends on the
 machine's speed; the test passes either way, and prints where they landed.
@@ -17,12 +20,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +36,7 @@ import pytest
 from ceapp import cli
 from ceapp.fingerprint import fingerprint
 from ceapp.store import open_store
+from ceapp.sync import bundle as bundle_file
 
 # Enough changes that the import's transaction takes a few hundred ms.
 EVENTS = 300
@@ -79,6 +85,8 @@ def _start_import(db: Path, bundle: Path) -> subprocess.Popen:
 class World:
     template: Path
     bundle: Path
+    # The bundle's ops digest, which a receiver notes once it imported them.
+    digest: str
     before: str
     after: str
     # A full import, as measured once: seconds from start to exit, and the -wal's largest size.
@@ -112,14 +120,28 @@ def world(tmp_path_factory) -> World:
     process.stderr.close()
     after = _fingerprint(reference)
     assert after == _fingerprint(sender)
+    with zipfile.ZipFile(bundle) as archive:
+        manifest = json.loads(archive.read(bundle_file.MANIFEST))
+    digest = manifest["members"][bundle_file.OPS]["sha256"]
+    assert _sync_state(reference, digest) == (True, True)
+    assert _sync_state(template, digest) == (False, False)
     return World(
         template=template,
         bundle=bundle,
+        digest=digest,
         before=_fingerprint(template),
         after=after,
         seconds=seconds,
         wal_peak=wal_peak,
     )
+
+
+def _sync_state(db: Path, digest: str) -> tuple[bool, bool]:
+    """(the bundle is noted as imported, the sender's marks are remembered)."""
+    with open_store(str(db)) as store:
+        imported = store.scalar("SELECT 1 FROM sync_imported WHERE digest = ?", (digest,))
+        marks = store.scalar("SELECT count(*) FROM sync_peers")
+    return imported is not None, bool(marks)
 
 
 def _kill(process: subprocess.Popen) -> bool:
@@ -138,7 +160,10 @@ def _after_a_kill(world: World, db: Path, plan: str) -> str:
     assert code == 0, f"{plan}: `ceapp check` after the kill: {out}{err}"
     found = _fingerprint(db)
     assert found in (world.before, world.after), f"{plan}: a half-made import survived the kill"
-    return "before" if found == world.before else "after"
+    state = "before" if found == world.before else "after"
+    noted = (True, True) if state == "after" else (False, False)
+    assert _sync_state(db, world.digest) == noted, f"{plan}: records {state}, but not the notes"
+    return state
 
 
 def test_a_killed_import_leaves_the_database_before_or_after(world, tmp_path):
@@ -168,9 +193,11 @@ def test_a_killed_import_leaves_the_database_before_or_after(world, tmp_path):
         state = _after_a_kill(world, db, plan)
         landed.append((plan, killed, wal_at_kill > 0, state))
         if state == "before" and killed and wal_at_kill > 0 and completed_after_kill < 2:
-            # Killed while writing: the next import must still do everything.
+            # Killed while writing: the next import must still do everything
+            # (it must not take the bundle for one imported before).
             _ok("--db", db, "sync", "import", world.bundle)
             assert _fingerprint(db) == world.after, f"{plan}: the import after the kill"
+            assert _sync_state(db, world.digest) == (True, True)
             completed_after_kill += 1
     print(f"\nA full import: {world.seconds:.2f} s, -wal up to {world.wal_peak // 1024} KB")
     for plan, killed, writing, state in landed:

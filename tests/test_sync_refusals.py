@@ -10,6 +10,15 @@ that the receiver trusts, and are then damaged. Where a test means to reach
 one particular check behind the signature, the doctored bundle is signed
 again with Laptop A's real key (`_resign`), so the test proves that check and
 not merely the signature.
+
+The bad bundles are written to a folder with a long name: a refusal names
+the file, and its line must still fit the CLI's 300 characters whole (the
+CLI shortens the path, never the advice at the end).
+
+An op line is [table, row_id, stamp, node, kind, field, value, redacted,
+base] (ceapp/sync/ops_check.py). An op's identity is its table, record,
+stamp, node and field; a receiver counts ops at or under its own mark for a
+node as ones it holds, checks only their shape, and drops them.
 """
 
 from __future__ import annotations
@@ -19,11 +28,13 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import struct
 import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -33,19 +44,28 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ceapp import cli
 from ceapp.exit_codes import ExitCode
 from ceapp.fingerprint import fingerprint
-from ceapp.ops import canonical_json, op_id
+from ceapp.log_encoding import stamp_value
+from ceapp.ops import canonical_json
 from ceapp.store import open_store
-from ceapp.sync import bundle
+from ceapp.sync import bundle, encryption
+from ceapp.validation import excerpt
 
 # What a refusal message says to do, one of which every message must carry.
 EXPORT_AGAIN = "export it again"
-CHOOSE_EXPORT = "`ceapp sync export` wrote"
+CHOOSE_EXPORT = "chose a bundle ceapp exported"
 DAMAGED = "damaged or incomplete"
 NOT_A_BUNDLE = "is not a ceapp sync bundle"
 BAD_SIGNATURE = "does not carry a valid signature"
 OUTSIDE = "points outside the bundle"
 TOO_BIG = "once unpacked"
 BAD_CHANGE = "holds a change ceapp cannot accept"
+CLASH = "already has with different content"
+# The CLI's cap on a message line (ceapp/cli/__init__.py, MAX_MESSAGE).
+MAX_LINE = cli.MAX_MESSAGE
+# What a window user cannot type: the Sync page shows refusals as they are.
+COMMAND_LINE_ONLY = ("ceapp sync export", "--encrypt-to")
+# Makes a path far longer than the 40 characters the CLI quotes of it.
+LONG_FOLDER = "bundles-received-by-hand-from-the-laptop-in-the-community-office"
 
 
 def _cli(*argv) -> tuple[int, str, str]:
@@ -91,6 +111,8 @@ class World:
     good: Path
     manifest: dict
     lines: tuple[bytes, ...]
+    # Laptop A's node id, as op lines name it.
+    node: str
     # Laptop A's bundle encrypted for the receiver, and for Laptop C.
     sealed_for_receiver: Path
     sealed_for_other: Path
@@ -135,6 +157,7 @@ def world(tmp_path_factory) -> World:
         good=good,
         manifest=manifest,
         lines=lines,
+        node=manifest["node"],
         sealed_for_receiver=sealed_for_receiver,
         sealed_for_other=sealed_for_other,
         from_stranger=from_stranger,
@@ -163,8 +186,15 @@ def receiver(world, monkeypatch) -> Path:
 
 @pytest.fixture
 def cases(tmp_path) -> Path:
-    """Where a test writes the bad bundles it makes."""
-    return tmp_path
+    """Where a test writes the bad bundles it makes: a folder with a long path."""
+    folder = tmp_path / LONG_FOLDER / LONG_FOLDER
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _here(source: Path, folder: Path) -> Path:
+    """A copy of one of the world's bundles in `folder`, under its own name."""
+    return Path(shutil.copy(source, folder / source.name))
 
 
 def _wal_is_empty(db: Path) -> bool:
@@ -172,8 +202,12 @@ def _wal_is_empty(db: Path) -> bool:
     return not wal.exists() or wal.stat().st_size == 0
 
 
-def _assert_refused(db: Path, *bundles, expect: tuple[str, ...]) -> str:
-    """Import `bundles` into `db`: refused, one clean line naming `expect`, nothing changed."""
+def _assert_refused(db: Path, *bundles, expect: tuple[str, ...], names: Path | None = None) -> str:
+    """Import `bundles` into `db`: refused, one clean line naming `expect`, nothing changed.
+
+    The line is whole (not cut to the CLI's limit), tells no one to type a
+    command-line option, and names the file `names` when it is given.
+    """
     assert _wal_is_empty(db)
     before = _sha256(db)
     before_fingerprint = _fingerprint(db)
@@ -186,6 +220,11 @@ def _assert_refused(db: Path, *bundles, expect: tuple[str, ...]) -> str:
     assert lines[0].startswith("error: ") and "Traceback" not in err
     for fragment in expect:
         assert fragment in lines[0], (fragment, lines[0])
+    assert len(lines[0]) <= MAX_LINE and not lines[0].endswith("…"), lines[0]
+    assert not any(option in lines[0] for option in COMMAND_LINE_ONLY), lines[0]
+    if names is not None:
+        # The path as the CLI quotes it (its first 40 characters), or the file's own name.
+        assert excerpt(str(names)) in lines[0] or names.name in lines[0], (str(names), lines[0])
     assert _wal_is_empty(db), "a refused import left data in the -wal file"
     assert _sha256(db) == before, "a refused import changed the database file"
     assert _fingerprint(db) == before_fingerprint
@@ -253,34 +292,27 @@ def _signed_manifest(
     )
 
 
-def _op(table, row_id, stamp, kind, field, value, *, redacted=0, base=None, identity=None) -> bytes:
-    """An op line as a bundle stores it, with its true id unless one is given."""
-    value_json = None if kind == "delete" else canonical_json(value)
-    identity = identity or op_id(
-        table=table,
-        row_id=row_id,
-        kind=kind,
-        field=field,
-        value_json=value_json,
-        stamp=stamp,
-        base=base,
-    )
-    return (
-        canonical_json([identity, table, row_id, stamp, kind, field, value, redacted, base]) + "\n"
-    ).encode()
+FIELDS = ("table", "row_id", "stamp", "node", "kind", "field", "value", "redacted", "base")
+
+
+def _line(op: list) -> bytes:
+    """An op as a bundle's line carries it."""
+    return (canonical_json(op) + "\n").encode()
 
 
 def _parsed(world: World, table: str, kind: str = "create") -> list:
     """The first op of this table and kind in the good bundle, as a list."""
     for line in world.lines:
         op = json.loads(line)
-        if op[1] == table and op[4] == kind:
+        if op[0] == table and op[4] == kind:
             return op
     raise AssertionError(f"the demo bundle has no {kind} of {table}")
 
 
-def _stamp(world: World, when: str = "2026-01-15T10:00:00.000Z", counter: str = "0000") -> str:
-    return f"{when}-{counter}-{world.manifest['node']}"
+def _stamp(when: str = "2026-01-15T10:00:00.000Z", counter: int = 0) -> int:
+    """A stamp as op lines carry it: milliseconds << 16 | counter."""
+    moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    return stamp_value(int(moment.timestamp() * 1000), counter)
 
 
 def _with_extra(world: World, target: Path, *extra: bytes) -> Path:
@@ -289,25 +321,10 @@ def _with_extra(world: World, target: Path, *extra: bytes) -> Path:
 
 
 def _changed(op: list, **changes) -> list:
-    names = ("identity", "table", "row_id", "stamp", "kind", "field", "value", "redacted", "base")
-    values = dict(zip(names, op, strict=True))
+    values = dict(zip(FIELDS, op, strict=True))
+    assert set(changes) <= set(FIELDS), changes
     values.update(changes)
-    return [values[name] for name in names]
-
-
-def _line(op: list, *, keep_id: bool = False) -> bytes:
-    identity, table, row_id, stamp, kind, field, value, redacted, base = op
-    return _op(
-        table,
-        row_id,
-        stamp,
-        kind,
-        field,
-        value,
-        redacted=redacted,
-        base=base,
-        identity=identity if keep_id else None,
-    )
+    return [values[name] for name in FIELDS]
 
 
 def _data_range(path: Path, name: str) -> tuple[int, int]:
@@ -504,6 +521,15 @@ def _duplicate_op(world: World, folder: Path) -> list[Path]:
     return [_resign(world, folder / "duplicate.zip", lines=lines)]
 
 
+def _same_op_with_another_value(world: World, folder: Path) -> list[Path]:
+    """Two lines with one identity (table, record, stamp, node, field), different values."""
+    op = _parsed(world, "events")
+    lines = list(world.lines)
+    index = lines.index(_line(op))
+    lines.insert(index + 1, _line(_changed(op, value={**op[6], "title": "Another title"})))
+    return [_resign(world, folder / "twins.zip", lines=lines)]
+
+
 def _extra_op(make: Callable[[World], bytes]) -> Callable[[World, Path], list[Path]]:
     def build(world: World, folder: Path) -> list[Path]:
         return [_with_extra(world, folder / "bad-op.zip", make(world))]
@@ -514,10 +540,10 @@ def _extra_op(make: Callable[[World], bytes]) -> Callable[[World, Path], list[Pa
 def _area(world: World, **changes) -> list:
     """A new area's create op, stamped by Laptop A, changed as asked."""
     op = [
-        None,
         "areas",
         str(uuid.uuid4()),
-        _stamp(world),
+        _stamp(),
+        world.node,
         "create",
         None,
         {"borough": "Leicester", "ward": "Evington"},
@@ -527,22 +553,37 @@ def _area(world: World, **changes) -> list:
     return _changed(op, **changes)
 
 
+def _area_line(**changes) -> Callable[[World], bytes]:
+    return lambda world: _line(_area(world, **changes))
+
+
 def _event_with(world: World, **fields) -> bytes:
     op = _parsed(world, "events")
-    value = {**op[6], **fields}
-    return _line(_changed(op, row_id=str(uuid.uuid4()), value=value))
+    return _line(_changed(op, row_id=str(uuid.uuid4()), value={**op[6], **fields}))
 
 
-def _set(world: World, table: str, field: str, value, **changes) -> bytes:
-    row_id = _parsed(world, table)[2]
-    op = [None, table, row_id, _stamp(world, "2026-01-20T10:00:00.000Z"), "set", field, value, 0]
+def _set(world: World, table: str, field, value, **changes) -> bytes:
+    """An edit of the first record of `table` in the good bundle, by Laptop A."""
+    row_id = _parsed(world, table)[1]
+    op = [table, row_id, _stamp("2026-01-20T10:00:00.000Z"), world.node, "set", field, value, 0]
     return _line(_changed([*op, None], **changes))
+
+
+def _based(base: Callable[[World], object]) -> Callable[[World], bytes]:
+    """An edit of an event's title naming `base` as the change it replaced."""
+    return lambda world: _set(world, "events", "title", "New", base=base(world))
+
+
+def _event_created(world: World) -> list:
+    """[stamp, node] of the good bundle's first event's creation: a sound base."""
+    op = _parsed(world, "events")
+    return [op[2], op[3]]
 
 
 def _slip_timed(world: World) -> bytes:
     op = _parsed(world, "monitoring_responses")
-    assert op[3].startswith("1970-01-01T00:00:00.000Z-0000-")
-    return _line(_changed(op, row_id=str(uuid.uuid4()), stamp=_stamp(world)))
+    assert op[2] == 0
+    return _line(_changed(op, row_id=str(uuid.uuid4()), stamp=_stamp()))
 
 
 def _create_missing_column(world: World) -> bytes:
@@ -552,9 +593,28 @@ def _create_missing_column(world: World) -> bytes:
     return _line(_changed(op, row_id=str(uuid.uuid4()), value=value))
 
 
-def _content_not_matching_id(world: World) -> bytes:
-    op = _parsed(world, "events")
-    return _line(_changed(op, value={**op[6], "title": "Changed after signing"}), keep_id=True)
+def _create_in_column_order(world: World) -> bytes:
+    """A creation's values as the change log stores them (a list), not by name."""
+    op = _parsed(world, "areas")
+    value = [op[6]["borough"], op[6]["ward"]]
+    return _line(_changed(op, row_id=str(uuid.uuid4()), value=value))
+
+
+def _in_the_old_line_format(world: World) -> bytes:
+    """A line as bundles carried ops before the compact change log: an op id first."""
+    table, row_id, _new_stamp, node, kind, field, value, redacted, base = _area(world)
+    stamp = f"2026-01-15T10:00:00.000Z-0000-{node}"
+    return _line(["0" * 32, table, row_id, stamp, kind, field, value, redacted, base])
+
+
+def _erased_set_with_a_value(world: World) -> bytes:
+    return _set(world, "community_groups", "contact_name", "Someone", redacted=1)
+
+
+def _erased_creation_with_nothing_blanked(world: World) -> bytes:
+    op = _parsed(world, "community_groups")
+    assert all(op[6][column] is not None for column in ("contact_name", "contact_email"))
+    return _line(_changed(op, row_id=str(uuid.uuid4()), redacted=1))
 
 
 def _dangling_link(world: World) -> bytes:
@@ -584,7 +644,7 @@ CASES: list[tuple[str, Callable[[World, Path], list[Path]], tuple[str, ...]]] = 
     ],
     ("text-file", _text_file, (NOT_A_BUNDLE, CHOOSE_EXPORT)),
     ("empty-file", _empty_file, (NOT_A_BUNDLE, CHOOSE_EXPORT)),
-    ("folder", _folder, ("is a folder", CHOOSE_EXPORT)),
+    ("folder", _folder, ("is a folder", "Choose the bundle file itself")),
     ("missing-file", _missing, ("cannot be read", "Check the file's name")),
     # Signatures.
     ("manifest-changed-not-signed", _manifest_changed_unsigned, (BAD_SIGNATURE, EXPORT_AGAIN)),
@@ -598,7 +658,7 @@ CASES: list[tuple[str, Callable[[World, Path], list[Path]], tuple[str, ...]]] = 
     (
         "signed-by-an-untrusted-laptop",
         _stranger_key_named_and_signed,
-        ("does not trust", "ceapp sync trust FILE --name NAME", "ceapp sync id --out"),
+        ("does not trust", "trust its key file", "check the fingerprint"),
     ),
     # Versions, with the manifest signed again by the sender's real key.
     (
@@ -636,8 +696,9 @@ CASES: list[tuple[str, Callable[[World, Path], list[Path]], tuple[str, ...]]] = 
     ("extra-member", _extra_member, ("does not hold what", CHOOSE_EXPORT)),
     ("missing-member", _missing_member, ("does not hold what", CHOOSE_EXPORT)),
     ("member-twice", _member_twice, ("does not hold what", CHOOSE_EXPORT)),
-    # Ops, each bundle signed again, each op with its true id unless the id is the point.
+    # Ops, each bundle signed again by Laptop A.
     ("duplicate-op", _duplicate_op, (BAD_CHANGE, "in the bundle twice", EXPORT_AGAIN)),
+    ("same-op-with-another-value", _same_op_with_another_value, (BAD_CHANGE, "twice")),
     ("op-not-json", _extra_op(_raw(b"{not json\n")), (BAD_CHANGE, "not readable")),
     ("op-blank-line", _extra_op(_raw(b"\n")), (BAD_CHANGE, "not readable")),
     ("op-not-utf8", _extra_op(_raw(b'["\xff"]\n')), (BAD_CHANGE, "not readable")),
@@ -645,58 +706,80 @@ CASES: list[tuple[str, Callable[[World, Path], list[Path]], tuple[str, ...]]] = 
     ("op-an-object", _extra_op(_raw(b'{"op": 1}\n')), ("does not have the parts",)),
     (
         "op-wrong-arity",
-        _extra_op(lambda world: canonical_json(_area(world)[:8]).encode() + b"\n"),
+        _extra_op(lambda world: _line(_area(world)[:8])),
         (BAD_CHANGE, "does not have the parts a change has"),
     ),
     (
-        "op-bad-id",
-        _extra_op(lambda world: _line(_area(world, identity="ABC"), keep_id=True)),
-        (BAD_CHANGE, "its id is malformed"),
+        "op-one-part-too-many",
+        _extra_op(lambda world: _line([*_area(world), None])),
+        (BAD_CHANGE, "does not have the parts a change has"),
     ),
     (
-        "op-id-with-newline",
-        _extra_op(lambda world: _line(_area(world, identity="a" * 32 + "\n"), keep_id=True)),
-        (BAD_CHANGE, "its id is malformed"),
+        "op-in-the-old-line-format",
+        _extra_op(_in_the_old_line_format),
+        (BAD_CHANGE, "table this ceapp does not have"),
     ),
-    (
-        "op-content-not-its-id",
-        _extra_op(_content_not_matching_id),
-        (BAD_CHANGE, "does not match its id"),
-    ),
-    (
-        "op-bad-record-id",
-        _extra_op(lambda world: _line(_area(world, row_id="../../etc"))),
-        (BAD_CHANGE, "record id is malformed"),
-    ),
-    (
-        "op-record-id-with-newline",
-        _extra_op(lambda world: _line(_area(world, row_id=GOOD_ROW + "\n"))),
-        (BAD_CHANGE, "record id is malformed"),
-    ),
-    (
-        "op-bad-stamp",
-        _extra_op(lambda world: _line(_area(world, stamp="yesterday"))),
-        (BAD_CHANGE, "time stamp is malformed"),
-    ),
-    (
-        "op-stamp-with-newline",
-        _extra_op(lambda world: _line(_area(world, stamp=_stamp(world) + "\n"))),
-        (BAD_CHANGE, "time stamp is malformed"),
-    ),
-    (
-        "op-stamp-on-no-such-day",
-        _extra_op(
-            lambda world: _line(_area(world, stamp=_stamp(world, "2026-13-45T10:00:00.000Z")))
-        ),
-        (BAD_CHANGE, "time stamp is malformed"),
-    ),
-    (
-        "op-stamp-in-year-zero",
-        _extra_op(
-            lambda world: _line(_area(world, stamp=_stamp(world, "0000-01-01T00:00:00.000Z")))
-        ),
-        (BAD_CHANGE, "time stamp is malformed"),
-    ),
+    *[
+        (f"op-table-{label}", _extra_op(_area_line(table=table)), (BAD_CHANGE, "table this ceapp"))
+        for label, table in (
+            ("sqlite-master", "sqlite_master"),
+            ("the-change-log", "changes"),
+            ("a-number", 3),
+            ("null", None),
+        )
+    ],
+    *[
+        (f"op-record-id-{label}", _extra_op(_area_line(row_id=row_id)), (BAD_CHANGE, "record id"))
+        for label, row_id in (
+            ("climbing-out", "../../etc"),
+            ("with-newline", GOOD_ROW + "\n"),
+            ("empty", ""),
+            ("too-long", "a" * 65),
+            ("a-number", 12),
+            ("null", None),
+        )
+    ],
+    # Stamps are integers: milliseconds << 16 | counter, 0 <= stamp < 2**62.
+    *[
+        (
+            f"op-stamp-{label}",
+            _extra_op(_area_line(stamp=stamp)),
+            (BAD_CHANGE, "its time stamp is malformed"),
+        )
+        for label, stamp in (
+            ("text", "yesterday"),
+            ("a-number-as-text", str(_stamp())),
+            ("a-float", float(_stamp())),
+            ("a-fraction", 1.5),
+            ("a-bool", True),
+            ("null", None),
+            ("a-list", [_stamp()]),
+            ("negative", -1),
+            ("negative-and-large", -_stamp()),
+            ("two-to-the-62", 2**62),
+            ("two-to-the-64", 2**64),
+            ("absurd", 10**30),
+            ("in-the-old-format", "2026-01-15T10:00:00.000Z-0000-0123456789abcdef"),
+        )
+    ],
+    # Node ids are exactly 16 lower-case hex digits.
+    *[
+        (
+            f"op-node-{label}",
+            _extra_op(lambda world, node=node: _line(_area(world, node=node(world)))),
+            (BAD_CHANGE, "laptop id it names is malformed"),
+        )
+        for label, node in (
+            ("upper-case", lambda world: world.node.upper()),
+            ("fifteen-digits", lambda world: world.node[:-1]),
+            ("seventeen-digits", lambda world: world.node + "0"),
+            ("with-newline", lambda world: world.node + "\n"),
+            ("not-hex", lambda world: "g" * 16),
+            ("a-number", lambda world: int(world.node, 16)),
+            ("null", lambda world: None),
+            ("a-name", lambda world: "laptop-a"),
+        )
+    ],
     (
         "op-timed-stamp-on-a-monitoring-slip",
         _extra_op(_slip_timed),
@@ -704,10 +787,50 @@ CASES: list[tuple[str, Callable[[World, Path], list[Path]], tuple[str, ...]]] = 
     ),
     (
         "op-time-free-stamp-on-an-area",
-        _extra_op(
-            lambda world: _line(_area(world, stamp=_stamp(world, "1970-01-01T00:00:00.000Z")))
-        ),
+        _extra_op(_area_line(stamp=0)),
         (BAD_CHANGE, "time stamp is wrong for its table"),
+    ),
+    # Bases: null, or a list of [stamp, node] pairs.
+    *[
+        (
+            f"op-base-{label}",
+            _extra_op(_based(base)),
+            (BAD_CHANGE, "names the change it replaced wrongly"),
+        )
+        for label, base in (
+            ("text", lambda world: "not-an-op"),
+            ("empty-list", lambda world: []),
+            ("one-pair-not-in-a-list", _event_created),
+            (
+                "an-object",
+                lambda world: dict(zip(("stamp", "node"), _event_created(world), strict=True)),
+            ),
+            ("pair-of-one", lambda world: [_event_created(world)[:1]]),
+            ("pair-of-three", lambda world: [[*_event_created(world), 0]]),
+            ("stamp-as-text", lambda world: [[str(_stamp()), world.node]]),
+            ("stamp-a-float", lambda world: [[1.5, world.node]]),
+            ("stamp-a-bool", lambda world: [[True, world.node]]),
+            ("stamp-negative", lambda world: [[-1, world.node]]),
+            ("stamp-absurd", lambda world: [[2**62, world.node]]),
+            ("node-upper-case", lambda world: [[_stamp(), world.node.upper()]]),
+            ("node-short", lambda world: [[_stamp(), world.node[:8]]]),
+            ("sixty-five-pairs", lambda world: [[n + 1, world.node] for n in range(65)]),
+            ("old-format", lambda world: "0" * 32),
+        )
+    ],
+    (
+        "op-creation-with-a-base",
+        _extra_op(lambda world: _line(_area(world, base=[_event_created(world)]))),
+        (BAD_CHANGE, "creation that names a change it replaced"),
+    ),
+    (
+        "op-deletion-with-a-base",
+        _extra_op(
+            lambda world: _set(
+                world, "events", None, None, kind="delete", base=[_event_created(world)]
+            )
+        ),
+        (BAD_CHANGE, "deletion that names a change it replaced"),
     ),
     (
         "op-create-missing-a-column",
@@ -716,9 +839,17 @@ CASES: list[tuple[str, Callable[[World, Path], list[Path]], tuple[str, ...]]] = 
     ),
     (
         "op-create-with-an-extra-column",
-        _extra_op(
-            lambda world: _line(_area(world, value={"borough": "B", "ward": "W", "mayor": "X"}))
-        ),
+        _extra_op(_area_line(value={"borough": "B", "ward": "W", "mayor": "X"})),
+        (BAD_CHANGE, "exactly the fields of its table"),
+    ),
+    (
+        "op-create-in-column-order",
+        _extra_op(_create_in_column_order),
+        (BAD_CHANGE, "exactly the fields of its table"),
+    ),
+    (
+        "op-create-naming-a-field",
+        _extra_op(_area_line(field="ward")),
         (BAD_CHANGE, "exactly the fields of its table"),
     ),
     (
@@ -732,20 +863,18 @@ CASES: list[tuple[str, Callable[[World, Path], list[Path]], tuple[str, ...]]] = 
         (BAD_CHANGE, "sets a field its table does not have"),
     ),
     (
-        "op-for-an-unknown-table",
-        _extra_op(lambda world: _line(_area(world, table="sqlite_master"))),
-        (BAD_CHANGE, "table this ceapp does not have"),
+        "op-set-of-no-field",
+        _extra_op(lambda world: _set(world, "events", None, "New")),
+        (BAD_CHANGE, "sets a field its table does not have"),
     ),
-    (
-        "op-for-the-change-log",
-        _extra_op(lambda world: _line(_area(world, table="changes"))),
-        (BAD_CHANGE, "table this ceapp does not have"),
-    ),
-    (
-        "op-unknown-kind",
-        _extra_op(lambda world: _line(_area(world, kind="upsert"))),
-        (BAD_CHANGE, "neither a creation, an edit nor a deletion"),
-    ),
+    *[
+        (
+            f"op-kind-{kind}",
+            _extra_op(_area_line(kind=kind)),
+            (BAD_CHANGE, "neither a creation, an edit nor a deletion"),
+        )
+        for kind in ("upsert", "CREATE", None)
+    ],
     (
         "op-value-with-a-control-character",
         _extra_op(lambda world: _event_with(world, title="Forum\x1b[2J\x07")),
@@ -807,6 +936,11 @@ CASES: list[tuple[str, Callable[[World, Path], list[Path]], tuple[str, ...]]] = 
         (BAD_CHANGE, "deletion that carries a value"),
     ),
     (
+        "op-deletion-naming-a-field",
+        _extra_op(lambda world: _set(world, "events", "title", None, kind="delete")),
+        (BAD_CHANGE, "deletion that carries a value"),
+    ),
+    (
         "op-erased-deletion",
         _extra_op(lambda world: _set(world, "events", None, None, kind="delete", redacted=1)),
         (BAD_CHANGE, "erasure mark is malformed"),
@@ -817,26 +951,30 @@ CASES: list[tuple[str, Callable[[World, Path], list[Path]], tuple[str, ...]]] = 
         (BAD_CHANGE, "erasure mark is malformed"),
     ),
     (
+        "op-erased-edit-that-keeps-its-value",
+        _extra_op(_erased_set_with_a_value),
+        (BAD_CHANGE, "erasure mark is malformed"),
+    ),
+    (
         "op-erased-creation-in-a-table-without-personal-details",
-        _extra_op(lambda world: _line(_area(world, redacted=1, identity="c" * 32), keep_id=True)),
+        _extra_op(_area_line(redacted=1)),
         (BAD_CHANGE, "erasure mark is malformed"),
     ),
     (
-        "op-erasure-mark-a-float",
-        _extra_op(lambda world: _line(_area(world, redacted=1.0))),
+        "op-erased-creation-with-nothing-blanked",
+        _extra_op(_erased_creation_with_nothing_blanked),
         (BAD_CHANGE, "erasure mark is malformed"),
     ),
-    (
-        "op-base-malformed",
-        _extra_op(lambda world: _set(world, "events", "title", "New", base="not-an-op")),
-        (BAD_CHANGE, "names the change it replaced wrongly"),
-    ),
+    *[
+        (f"op-erasure-mark-{label}", _extra_op(_area_line(redacted=mark)), (BAD_CHANGE, "erasure"))
+        for label, mark in (("a-float", 1.0), ("two", 2), ("a-bool", True), ("null", None))
+    ],
     ("op-dangling-link", _extra_op(_dangling_link), ("neither it nor this laptop has",)),
     # Encryption.
     (
         "encrypted-for-another-laptop",
-        lambda world, folder: [world.sealed_for_other],
-        ("encrypted for another laptop", "--encrypt-to NAME"),
+        lambda world, folder: [_here(world.sealed_for_other, folder)],
+        ("encrypted for another laptop", "export it again, encrypted for this laptop"),
     ),
     *[
         (
@@ -858,22 +996,38 @@ CASES: list[tuple[str, Callable[[World, Path], list[Path]], tuple[str, ...]]] = 
             lambda world, folder, drop=drop: [
                 _cut(world.sealed_for_receiver, folder / "sealed.zip", drop)
             ],
-            ("encrypted bundle is damaged or incomplete", EXPORT_AGAIN),
+            ("encrypted bundle is damaged or incomplete", "Copy it again", EXPORT_AGAIN),
         )
         for drop in (1, 40, 1000)
     ],
     # The second of two files is bad: nothing of the first is imported either.
     (
         "second-of-two-bad",
-        lambda world, folder: [world.good, _flip_in(bundle.OPS, "middle")(world, folder)[0]],
+        lambda world, folder: [
+            _here(world.good, folder),
+            _flip_in(bundle.OPS, "middle")(world, folder)[0],
+        ],
         (DAMAGED,),
     ),
     (
         "second-of-two-from-a-stranger",
-        lambda world, folder: [world.good, world.from_stranger],
+        lambda world, folder: [_here(world.good, folder), _here(world.from_stranger, folder)],
         ("does not trust", "sync trust"),
     ),
 ]
+
+# Refusals whose message names no file: the record a dangling link points
+# at is looked for after every file was read (ceapp/sync/merge.py), and
+# exchange.py does not hand decrypt_for the file's name.
+NAMES_NO_FILE = {
+    "op-dangling-link",
+    "encrypted-for-another-laptop",
+    "encrypted-and-damaged-2",
+    "encrypted-and-damaged-3",
+    "encrypted-and-cut-short-1",
+    "encrypted-and-cut-short-40",
+    "encrypted-and-cut-short-1000",
+}
 
 
 BUILDERS = {case: make for case, make, _expect in CASES}
@@ -883,12 +1037,15 @@ EXPECTED = {case: expect for case, _make, expect in CASES}
 @pytest.mark.parametrize("case_id", list(BUILDERS))
 def test_a_bad_bundle_is_refused_and_changes_nothing(world, receiver, cases, case_id):
     bundles = BUILDERS[case_id](world, cases)
-    _assert_refused(receiver, *bundles, expect=EXPECTED[case_id])
+    assert all(str(path).startswith(str(cases)) for path in bundles)
+    names = None if case_id in NAMES_NO_FILE else bundles[-1]
+    _assert_refused(receiver, *bundles, expect=EXPECTED[case_id], names=names)
 
 
 def test_the_case_ids_are_unique():
     ids = [case for case, _make, _expect in CASES]
     assert len(ids) == len(set(ids))
+    assert set(ids) >= NAMES_NO_FILE
 
 
 # -- refusals that need more than a bundle --------------------------------------------------
@@ -898,7 +1055,10 @@ def test_a_valid_bundle_from_a_laptop_not_trusted_says_how_to_trust_it(world, re
     from ceapp.sync import identity
 
     message = _assert_refused(
-        receiver, world.from_stranger, expect=("does not trust", "ceapp sync trust FILE")
+        receiver,
+        world.from_stranger,
+        expect=("does not trust", "trust its key file here", "check the fingerprint"),
+        names=world.from_stranger,
     )
     words = identity.fingerprint_words(identity.public_hex(world.stranger_key.public_key()))
     assert words in message
@@ -1026,32 +1186,142 @@ def test_a_manifest_that_lies_about_the_ops_size_stops_the_reading(
     assert len(checked) <= 1
 
 
-def test_an_op_id_the_receiver_has_for_another_change_is_refused(world, receiver, cases):
-    _ok("--db", receiver, "sync", "import", world.good)
-    # An erased op's id cannot be recomputed (its value was blanked after the
-    # id was made), so only the receiver can tell this one is not what it has.
-    taken = json.loads(next(line for line in world.lines if b'"areas"' in line))[0]
-    group = _parsed(world, "community_groups")
-    clash = _line(
-        _changed(
-            group,
-            identity=taken,
-            stamp=_stamp(world, "2026-01-20T10:00:00.000Z"),
-            kind="set",
-            field="contact_name",
-            value=None,
-            redacted=1,
-        ),
-        keep_id=True,
+def _synced(world: World) -> Path:
+    """The receiver after importing the good bundle: it holds every op in it."""
+    _ok("--db", world.receiver, "sync", "import", world.good)
+    assert _fingerprint(world.receiver) == world.sender_fingerprint
+    return world.receiver
+
+
+def _replaced(world: World, changes: dict[bytes, bytes]) -> list[bytes]:
+    """The good ops with some lines replaced (each must be in the bundle)."""
+    assert set(changes) <= set(world.lines)
+    return [changes.get(line, line) for line in world.lines]
+
+
+def test_a_slip_the_receiver_holds_arriving_with_other_answers_is_refused(world, receiver, cases):
+    """The same op (table, record, stamp, node, field) with other content: the merge refuses it.
+
+    Only a monitoring slip can get that far. Its stamp is 0, so no mark
+    covers it and the merge always compares it with the one held. A timed op
+    the receiver holds is at or under its mark for that op's node (the mark
+    is the newest stamp it holds from the node), so one arriving with other
+    content is dropped as held before the merge: see the next test.
+    """
+    _synced(world)
+    slip = _parsed(world, "monitoring_responses")
+    bands = {json.loads(line)[6]["age_band"] for line in world.lines if b'"age_band"' in line}
+    other = sorted(bands - {slip[6]["age_band"]})[0]
+    doctored = _line(_changed(slip, value={**slip[6], "age_band": other}))
+    bad = _resign(world, cases / "clash.zip", lines=_replaced(world, {_line(slip): doctored}))
+    message = _assert_refused(receiver, bad, expect=(CLASH, "monitoring_responses", slip[1]))
+    assert "it again" in message or "altered" in message
+
+
+def test_a_doctored_copy_of_an_op_the_receiver_holds_is_dropped_and_changes_nothing(
+    world, receiver, cases
+):
+    """Ops at or under the receiver's mark for their node are ones it holds: counted, not merged.
+
+    Their values are not checked again (their shape is: see the next test),
+    and nothing in them reaches the records: not another title for an event,
+    not a link that is no id at all, not an edit stamped under the mark that
+    the receiver never had (it holds everything up to its mark, so no real
+    laptop sends one).
+    """
+    _synced(world)
+    event, issue = _parsed(world, "events"), _parsed(world, "issues")
+    mark = world.manifest["marks"][world.node]
+    invented = [
+        "events",
+        event[1],
+        event[2] + 1,
+        world.node,
+        "set",
+        "title",
+        "Invented",
+        0,
+        [event[2:4]],
+    ]
+    taken = {tuple(op[:4] + op[5:6]) for op in map(json.loads, world.lines)}
+    assert event[2] + 1 <= mark and tuple(invented[:4] + invented[5:6]) not in taken
+    lines = _replaced(
+        world,
+        {
+            _line(event): _line(_changed(event, value={**event[6], "title": "Forum\x1b[2J"})),
+            _line(issue): _line(_changed(issue, value={**issue[6], "event_id": ["no", "id"]})),
+        },
     )
-    # Alone: the good ops hold the area op itself, and would be refused as a repeat.
-    bad = _resign(world, cases / "clash.zip", lines=[clash])
-    _assert_refused(receiver, bad, expect=("already has for a different change", taken))
+    doctored = _resign(world, cases / "held.zip", lines=[*lines, _line(invented)])
+    code, out, err = _cli("--db", receiver, "sync", "import", doctored)
+    assert code == 0, err
+    assert _fingerprint(receiver) == world.sender_fingerprint
+    code, out, err = _cli("--db", receiver, "check")
+    assert code == 0, out + err
+
+
+HELD_SHAPES: list[tuple[str, Callable[[list], list], str]] = [
+    (
+        "a-creation-with-an-extra-column",
+        lambda op: _changed(op, value={**op[6], "mayor": "X"}),
+        "exactly the fields of its table",
+    ),
+    ("a-creation-with-a-base", lambda op: _changed(op, base=[op[2:4]]), "names a change"),
+    ("a-malformed-base", lambda op: _changed(op, kind="set", field="ward", base="x"), "wrongly"),
+    ("a-malformed-record-id", lambda op: _changed(op, row_id=op[1] + "\n"), "record id"),
+    ("a-stamp-as-text", lambda op: _changed(op, stamp=str(op[2])), "time stamp is malformed"),
+    ("an-unknown-kind", lambda op: _changed(op, kind="upsert"), "neither a creation"),
+]
+
+
+@pytest.mark.parametrize("label", [label for label, _change, _reason in HELD_SHAPES])
+def test_an_op_under_the_receivers_mark_is_still_checked_for_shape(world, receiver, cases, label):
+    change, reason = next((c, r) for lab, c, r in HELD_SHAPES if lab == label)
+    _synced(world)
+    area = _parsed(world, "areas")
+    assert area[2] <= world.manifest["marks"][world.node]
+    lines = _replaced(world, {_line(area): _line(change(area))})
+    number = lines.index(_line(change(area))) + 1
+    bad = _resign(world, cases / "held-shape.zip", lines=lines)
+    # The change's number counts the held ops before it too: it is its line.
+    _assert_refused(receiver, bad, expect=(BAD_CHANGE, f"change {number}: ", reason), names=bad)
+
+
+def test_an_op_under_the_receivers_mark_twice_is_refused(world, receiver, cases):
+    _synced(world)
+    lines = list(world.lines)
+    lines.insert(5, lines[5])
+    bad = _resign(world, cases / "held-twice.zip", lines=lines)
+    _assert_refused(receiver, bad, expect=(BAD_CHANGE, "change 7: ", "twice"), names=bad)
+
+
+def test_a_bundle_imported_before_is_not_read_again_but_still_checked_for_signer(
+    world, receiver, monkeypatch, cases
+):
+    _synced(world)
+    checked = []
+    real_add = bundle.ops_check.OpChecker.add
+    monkeypatch.setattr(
+        bundle.ops_check.OpChecker,
+        "add",
+        lambda self, line: checked.append(1) or real_add(self, line),
+    )
+    _ok("--db", receiver, "sync", "import", world.good)
+    assert checked == []
+    assert _fingerprint(receiver) == world.sender_fingerprint
+    # The same ops under a manifest changed after signing: still refused.
+    unsigned = _manifest_changed_unsigned(world, cases)
+    _assert_refused(receiver, *unsigned, expect=(BAD_SIGNATURE, EXPORT_AGAIN), names=unsigned[0])
+    # And once Laptop A is no longer trusted, its bundle is refused, read before or not.
+    _ok("--db", receiver, "sync", "untrust", "Laptop A")
+    good = _here(world.good, cases)
+    _assert_refused(receiver, good, expect=("does not trust",), names=good)
+    assert checked == []
 
 
 def test_a_second_bad_file_leaves_even_a_fresh_receiver_as_it_was(world, receiver, cases):
-    bad = BUILDERS["op-bad-stamp"](world, cases)[0]
-    _assert_refused(receiver, world.good, bad, expect=(BAD_CHANGE,))
+    bad = BUILDERS["op-stamp-text"](world, cases)[0]
+    _assert_refused(receiver, world.good, bad, expect=(BAD_CHANGE,), names=bad)
     assert _fingerprint(receiver) == world.receiver_fingerprint != world.sender_fingerprint
 
 
@@ -1076,7 +1346,7 @@ def test_the_encrypted_bundle_for_the_receiver_imports(world, receiver):
 
 
 def test_the_doctoring_helpers_alone_do_not_make_a_bundle_bad(world, receiver, cases):
-    """_resign and _signed_manifest on unchanged content give bundles that import.
+    """_resign, _signed_manifest and the op helpers on sound content give bundles that import.
 
     Without this, a refusal above might come from the helper, not the change it makes.
     """
@@ -1088,10 +1358,69 @@ def test_the_doctoring_helpers_alone_do_not_make_a_bundle_bad(world, receiver, c
     )
     assert _fingerprint(receiver) == world.sender_fingerprint
     _restore(world)
-    _ok(
-        "--db", receiver, "sync", "import", _with_extra(world, cases / "e.zip", _line(_area(world)))
+    assert _replaced(world, {line: _line(json.loads(line)) for line in world.lines}) == list(
+        world.lines
     )
+    sound = [
+        _line(_area(world)),
+        _event_with(world, title="Another forum"),
+        _set(world, "events", "title", "Renamed", base=[_event_created(world)]),
+        _set(world, "attendance", "delta", 7),
+        _set(world, "community_groups", "contact_name", None, redacted=1),
+        _set(world, "issues", None, None, kind="delete"),
+    ]
+    _ok("--db", receiver, "sync", "import", _with_extra(world, cases / "e.zip", *sound))
     assert _fingerprint(receiver) != world.sender_fingerprint
+    code, out, err = _cli("--db", receiver, "check")
+    assert code == 0, out + err
+
+
+# -- messages --------------------------------------------------------------------------------
+
+
+def test_every_reason_for_refusing_a_change_fits_a_line_with_a_long_path(cases):
+    """The longest reason, the longest path the CLI quotes, a change number in the millions."""
+    import inspect
+    import re
+
+    from ceapp.sync import ops_check
+
+    source = inspect.getsource(ops_check)
+    reasons = re.findall(r'(?:refuse\(_\(|return _\()\s*"([^"]+)"\s*\)', source)
+    assert len(reasons) >= 15 and "its time stamp is malformed" in reasons
+    path = str(cases / "bundle.zip")
+    checker = ops_check.OpChecker(path=path)
+    checker.already_held = 9_999_999
+    for reason in reasons:
+        message = str(checker.refuse(reason))
+        assert message.startswith(path) and "change 10000000: " in message
+        shown = "error: " + message.replace(path, excerpt(path))
+        assert len(shown) <= MAX_LINE, (len(shown), shown)
+
+
+def test_an_encrypted_bundle_refused_names_its_file_when_told_it(world, receiver, cases):
+    """decrypt_for names the file it is given, and the line still fits with a long path."""
+    from ceapp.errors import BundleRefusedError
+
+    other = _here(world.sealed_for_other, cases)
+    cut = _cut(world.sealed_for_receiver, cases / "cut.age", 40)
+    fresh = cases / "fresh.db"
+    attempts = [
+        (receiver, other, "is encrypted for another laptop"),
+        (receiver, cut, "is an encrypted bundle that is damaged or incomplete"),
+        # A laptop without a key yet: no one can have encrypted for it.
+        (fresh, other, "is encrypted for another laptop"),
+    ]
+    for db, path, expect in attempts:
+        with open_store(str(db)) as store, pytest.raises(BundleRefusedError) as refused:
+            encryption.decrypt_for(store, path.read_bytes(), path=str(path))
+        message = str(refused.value)
+        assert message.startswith(f"{path} {expect}"), message
+        assert EXPORT_AGAIN in message
+        assert not any(option in message for option in COMMAND_LINE_ONLY), message
+        shown = "error: " + message.replace(str(path), excerpt(str(path)))
+        assert len(shown) <= MAX_LINE, shown
+    assert not os.path.exists(f"{fresh}.key")
 
 
 # -- gaps found, not yet closed (reported; the fixes belong in ceapp/sync/merge.py) -------
@@ -1109,8 +1438,9 @@ def test_an_erased_creation_cannot_rewrite_a_record_the_receiver_holds(world, re
     blanked = dict.fromkeys(("contact_name", "contact_email", "contact_phone"))
     forged = _changed(group, value={**group[6], "name": "Someone else's group", **blanked})
     forged = _changed(forged, redacted=1)
-    # Its id is the real creation's, which an erased op keeps and no one can check.
-    bad = _resign(world, cases / "forged.zip", lines=[_line(forged, keep_id=True)])
+    # The real creation's identity (table, record, stamp, node): erased, it
+    # is not dropped as held, and what it held before erasure no one can check.
+    bad = _resign(world, cases / "forged.zip", lines=[_line(forged)])
     _assert_refused(receiver, bad, expect=(EXPORT_AGAIN,))
 
 
@@ -1125,22 +1455,12 @@ def test_an_erased_creation_with_nothing_to_fill_its_required_field_is_refused(
 ):
     event = _parsed(world, "events")
     entry = {
-        "event_id": event[2],
+        "event_id": event[1],
         "name": None,
         "contact": None,
         "consent_recorded_by": "Officer",
         "consent_recorded_at": "2026-01-10",
     }
-    op = [
-        "e" * 32,
-        "register_entries",
-        str(uuid.uuid4()),
-        _stamp(world),
-        "create",
-        None,
-        entry,
-        1,
-        None,
-    ]
-    bad = _with_extra(world, cases / "erased.zip", _line(op, keep_id=True))
+    op = ["register_entries", str(uuid.uuid4()), _stamp(), world.node, "create", None, entry, 1]
+    bad = _with_extra(world, cases / "erased.zip", _line([*op, None]))
     _assert_refused(receiver, bad, expect=(EXPORT_AGAIN,))

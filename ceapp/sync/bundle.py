@@ -4,7 +4,8 @@
                     key, its clock high-water marks, the op count and the
                     SHA-256 and size of ops.jsonl
     manifest.sig    Ed25519 signature of manifest.json's exact bytes
-    ops.jsonl       one op per line, in (table, row, stamp, op id) order
+    ops.jsonl       one op per line (ops_check.py gives the line format),
+                    in the change log's key order: table, record, stamp, node
 
 The signature covers the manifest, and the manifest the ops file's digest,
 so one signature vouches for every byte. Reading checks everything (zip
@@ -99,8 +100,8 @@ def _refuse(message: str) -> BundleRefusedError:
 def _damaged(path: str) -> BundleRefusedError:
     return _refuse(
         _(
-            "{path} is damaged or incomplete (perhaps cut short while copying). "
-            "Ask the sender to export it again."
+            "{path} is damaged or incomplete (perhaps cut short while copying). Copy it "
+            "again, or ask the sender to export it again."
         ).format(path=path)
     )
 
@@ -115,8 +116,9 @@ def open_archive(path: str, data: bytes | None = None) -> zipfile.ZipFile:
     except zipfile.BadZipFile:
         raise _refuse(
             _(
-                "{path} is not a ceapp sync bundle (it is not a zip file, or it is cut "
-                "short). Check that you chose the file `ceapp sync export` wrote."
+                "{path} is not a ceapp sync bundle (it is not a zip file, or it was cut short "
+                "while copying). Check that you chose a bundle ceapp exported; if you did, copy "
+                "it again or ask the sender to export it again."
             ).format(path=path)
         ) from None
     except Exception as error:  # OSError, EOFError, ValueError, struct.error: a mangled zip
@@ -138,8 +140,9 @@ def open_archive(path: str, data: bytes | None = None) -> zipfile.ZipFile:
     if sorted(names) != sorted(MEMBERS):
         raise _refuse(
             _(
-                "{path} does not hold what a ceapp sync bundle holds (it has {names}). "
-                "Check that you chose the file `ceapp sync export` wrote."
+                "{path} does not hold what a ceapp sync bundle holds (it has {names}). Check "
+                "that you chose a bundle ceapp exported; if you did, ask the sender to export "
+                "it again."
             ).format(path=path, names=excerpt(", ".join(sorted(names)) or "-"))
         )
     limits = {MANIFEST: MAX_MANIFEST_BYTES, SIGNATURE: MAX_SIGNATURE_BYTES, OPS: MAX_OPS_BYTES}
@@ -204,8 +207,8 @@ def check_signature(*, path: str, manifest: dict, manifest_bytes: bytes, signatu
         raise _refuse(
             _(
                 "{path} does not carry a valid signature: it was changed after the "
-                "sending laptop signed it, or it was not made by ceapp. Nothing was "
-                "imported. Ask the sender to export it again."
+                "sending laptop signed it, or it was not made by ceapp. Ask the sender to "
+                "export it again."
             ).format(path=path)
         ) from None
     return key_hex
@@ -236,8 +239,7 @@ def check_versions(*, path: str, manifest: dict, schema_version: int) -> None:
         else:
             message = _(
                 "{path} names a database layout ({schema}) that no ceapp has ever used, so "
-                "it was not made by ceapp and is refused. Ask the sender to export it again "
-                "with `ceapp sync export`."
+                "it was not made by ceapp and is refused. Ask the sender to export it again."
             )
         raise _refuse(message.format(path=path, schema=excerpt(str(schema)), known=schema_version))
 
@@ -333,7 +335,8 @@ def file_size_ok(path: str) -> int:
     if os.path.isdir(path):
         raise _refuse(
             _(
-                "{path} is a folder, not a bundle. Choose the file `ceapp sync export` wrote."
+                "{path} is a folder, not a bundle. Choose the bundle file itself, not the "
+                "folder it is in."
             ).format(path=path)
         )
     try:
@@ -349,8 +352,8 @@ def file_size_ok(path: str) -> int:
         raise _refuse(
             _(
                 "{path} is larger than {limit}, far more than any ceapp bundle; it is refused "
-                "to protect this computer's memory and disk. Check that you chose the file "
-                "`ceapp sync export` wrote."
+                "to protect this computer's memory and disk. Check that you chose a bundle "
+                "ceapp exported."
             ).format(path=path, limit=_size(MAX_BUNDLE_BYTES))
         )
     return size

@@ -44,8 +44,8 @@ def _recipient(public_key_hex: str) -> pyrage.ssh.Recipient:
         raise ValidationError(
             "encrypt_to",
             _(
-                "The key recorded for that device is not a device's public key; "
-                "untrust it and trust the file `ceapp sync id --out FILE` writes on it."
+                "The key recorded for that laptop is not a laptop's public key. Stop trusting "
+                "it, then trust it again with the key file saved on it."
             ),
         ) from None
 
@@ -68,40 +68,67 @@ def _identity(store: Store) -> pyrage.ssh.Identity:
     return pyrage.ssh.Identity.from_buffer(pem)
 
 
-def _not_for_this_laptop() -> BundleRefusedError:
-    return BundleRefusedError(
-        _(
-            "This bundle is encrypted for another laptop, not this one. The sender should "
-            "export it again with `ceapp sync export --encrypt-to NAME`, where NAME is the "
-            "name they trusted this laptop under."
+def _not_for_this_laptop(path: str | None) -> BundleRefusedError:
+    if path is None:
+        message = _(
+            "This bundle is encrypted for another laptop, not this one. Ask the sender to "
+            "export it again, encrypted for this laptop."
         )
-    )
+    else:
+        message = _(
+            "{path} is encrypted for another laptop, not this one. Ask the sender to export "
+            "it again, encrypted for this laptop."
+        )
+    return BundleRefusedError(message.format(path=path))
 
 
-def decrypt_for(store: Store, data: bytes) -> bytes:
+def _damaged(path: str | None) -> BundleRefusedError:
+    if path is None:
+        message = _(
+            "The encrypted bundle is damaged or incomplete (perhaps cut short while copying) "
+            "and cannot be read. Copy it again, or ask the sender to export it again."
+        )
+    else:
+        message = _(
+            "{path} is an encrypted bundle that is damaged or incomplete (perhaps cut short "
+            "while copying) and cannot be read. Copy it again, or ask the sender to export "
+            "it again."
+        )
+    return BundleRefusedError(message.format(path=path))
+
+
+def _key_unusable(path: str | None) -> BundleRefusedError:
+    if path is None:
+        message = _(
+            "This laptop's device key is in a form the decryption cannot use, so the "
+            "encrypted bundle cannot be read. This is a fault in ceapp: please report it."
+        )
+    else:
+        message = _(
+            "This laptop's device key is in a form the decryption cannot use, so {path} "
+            "cannot be read. This is a fault in ceapp: please report it."
+        )
+    return BundleRefusedError(message.format(path=path))
+
+
+def decrypt_for(store: Store, data: bytes, *, path: str | None = None) -> bytes:
     """`data` (binary age) decrypted with this installation's device key.
 
     Raises BundleRefusedError, never a pyrage error, when the data was encrypted
-    for another device or is damaged or cut short.
+    for another device or is damaged or cut short; its message names `path`,
+    the file the data came from, when it is given.
     """
     if identity.recorded_public_key(store) is None:
         # No key yet, so no one can have encrypted for this laptop: refused
         # without making a key just to try.
-        raise _not_for_this_laptop()
+        raise _not_for_this_laptop(path)
     try:
         return pyrage.decrypt(data, [_identity(store)])
     except pyrage.DecryptError as error:
         if _NOT_FOR_US in str(error).lower():
-            raise _not_for_this_laptop() from None
-        raise BundleRefusedError(
-            _(
-                "The encrypted bundle is damaged or incomplete and cannot be read; "
-                "ask the sender to export it again."
-            )
-        ) from None
+            raise _not_for_this_laptop(path) from None
+        raise _damaged(path) from None
     except pyrage.IdentityError:
         # Our own key in a form age does not read: not expected, but no
         # pyrage error leaves this module.
-        raise BundleRefusedError(
-            _("This laptop's device key cannot be used to decrypt the bundle.")
-        ) from None
+        raise _key_unusable(path) from None

@@ -209,10 +209,9 @@ class OpChecker:
     def refuse(self, reason: str) -> BundleRefusedError:
         return BundleRefusedError(
             _(
-                "{path} holds a change ceapp cannot accept (change {number}: {reason}), so "
-                "nothing was imported. The file was altered or made by another program: ask "
-                "the sender to export it again with `ceapp sync export`."
-            ).format(path=self.path, number=len(self.ops) + 1, reason=reason)
+                "{path} holds a change ceapp cannot accept (change {number}: {reason}). The "
+                "file was altered or made by another program; ask the sender to export it again."
+            ).format(path=self.path, number=self.count + 1, reason=reason)
         )
 
     def add(self, line: bytes) -> None:
@@ -233,8 +232,10 @@ class OpChecker:
             raise self.refuse(_("it is for a table this ceapp does not have"))
         if not isinstance(row_id, str) or not ROW_ID.fullmatch(row_id):
             raise self.refuse(_("its record id is malformed"))
-        if not is_stamp(stamp) or not is_node(node):
+        if not is_stamp(stamp):
             raise self.refuse(_("its time stamp is malformed"))
+        if not is_node(node):
+            raise self.refuse(_("the laptop id it names is malformed"))
         if spec.anonymous != (stamp == 0):
             # A timed stamp on a monitoring slip would tell when it was typed.
             raise self.refuse(_("its time stamp is wrong for its table"))
@@ -247,12 +248,9 @@ class OpChecker:
         node_number = node_value(node)
         held = 0 < stamp <= self.held_marks.get(node_number, -1) and not redacted
         if kind == CREATE:
-            if (
-                field is not None
-                or base is not None
-                or not isinstance(value, dict)
-                or set(value) != set(spec.columns)
-            ):
+            if base is not None:
+                raise self.refuse(_("it is a creation that names a change it replaced"))
+            if field is not None or not isinstance(value, dict) or set(value) != set(spec.columns):
                 raise self.refuse(_("it does not give exactly the fields of its table"))
             code = CREATE_FIELD
             if redacted and not any(value[column] is None for column in spec.personal):
@@ -278,8 +276,10 @@ class OpChecker:
             code = spec.columns.index(field)
             value_json = canonical_json(value)
         elif kind == DELETE:
-            if field is not None or value is not None or base is not None:
+            if field is not None or value is not None:
                 raise self.refuse(_("it is a deletion that carries a value"))
+            if base is not None:
+                raise self.refuse(_("it is a deletion that names a change it replaced"))
             if redacted:
                 # Erasure blanks values; a deletion has none to blank.
                 raise self.refuse(_("its erasure mark is malformed"))
@@ -288,18 +288,20 @@ class OpChecker:
         else:
             raise self.refuse(_("it is neither a creation, an edit nor a deletion"))
         identity = (TABLE_CODES[table], encode_id(row_id), stamp, node_number, code)
+        if identity in self.seen:
+            raise self.refuse(_("it is in the bundle twice"))
+        self.seen.add(identity)
+        if held:
+            # Its values were not checked, so its links are not gathered
+            # either: this laptop holds the op, and what it links to.
+            self.already_held += 1
+            return
         if kind == CREATE:
             self.created.add(identity[:2])
         for column, parent, _how in spec.parents:
             link = value.get(column) if kind == CREATE else value if field == column else None
             if link is not None:
                 self.links.add((TABLE_CODES[parent], link))
-        if identity in self.seen:
-            raise self.refuse(_("it is in the bundle twice"))
-        self.seen.add(identity)
-        if held:
-            self.already_held += 1
-            return
         self.ops.append((*identity, value_json, redacted, stored_base))
 
 
