@@ -95,20 +95,47 @@ def _log(
     )
 
 
-def current_op(store: Store, table: str, row_id: str, field: str) -> tuple[int, int] | None:
-    """(stamp, node) of the op whose value the field holds now: its newest edit, else the create.
+# An edit of a field stands until a later edit of it replaced it: one from
+# the same laptop (which saw it) or one that names it in its base. Those
+# left standing are the field's heads; more than one means a conflict.
+HEADS = """
+SELECT c.tbl, c.row_id, c.field, c.stamp, c.node, c.value, c.redacted
+FROM changes c
+WHERE c.field >= 0 {where}
+AND NOT EXISTS (
+    SELECT 1 FROM changes d
+    WHERE d.tbl = c.tbl AND d.row_id = c.row_id AND d.field = c.field
+    AND NOT (d.stamp = c.stamp AND d.node = c.node)
+    AND ((d.node = c.node AND d.stamp > c.stamp)
+         OR instr(d.base, ',' || c.stamp || ':' || c.node || ',') > 0)
+)
+"""
 
-    A new edit names it as its base, which is how a merge tells an edit
-    that replaced another from two made without seeing each other.
+
+def current_ops(store: Store, table: str, row_id: str, field: str) -> list[tuple[int, int]]:
+    """(stamp, node) of every op the field's value stands on: its heads, else the create.
+
+    A new edit names them all as its base: it is the newest word on the
+    field, so it settles any conflict there (the person saw the value in
+    force and chose another). A merge can then tell an edit that replaced
+    another from two made without seeing each other.
     """
     store.flush_log()
     spec = spec_for(table)
-    found = store.conn.execute(
-        "SELECT stamp, node FROM changes WHERE tbl = ? AND row_id = ? AND field IN (?, ?)"
-        " ORDER BY field >= 0 DESC, stamp DESC, node DESC LIMIT 1",
-        (TABLE_CODES[spec.name], encode_id(row_id), CREATE_FIELD, spec.columns.index(field)),
-    ).fetchone()
-    return (found[0], found[1]) if found else None
+    key = (TABLE_CODES[spec.name], encode_id(row_id))
+    heads = store.conn.execute(
+        HEADS.format(where="AND c.tbl = ? AND c.row_id = ? AND c.field = ?"),
+        (*key, spec.columns.index(field)),
+    ).fetchall()
+    if heads:
+        return [(head[3], head[4]) for head in heads]
+    return [
+        tuple(found)
+        for found in store.conn.execute(
+            "SELECT stamp, node FROM changes WHERE tbl = ? AND row_id = ? AND field = ?",
+            (*key, CREATE_FIELD),
+        )
+    ]
 
 
 def row_ops(store: Store, spec: TableSpec, row_id: str) -> list[tuple[int, str | None]]:
@@ -220,7 +247,6 @@ def update(store: Store, table: str, row_id: str, fields: Mapping) -> dict:
     )
     stamp = _stamp(store, spec)
     for column, value in sorted(changed.items()):
-        replaced = current_op(store, spec.name, row_id, column)
         _log(
             store,
             spec=spec,
@@ -228,7 +254,7 @@ def update(store: Store, table: str, row_id: str, fields: Mapping) -> dict:
             field=spec.columns.index(column),
             value_json=canonical_json(value),
             stamp=stamp,
-            base=base_text([replaced] if replaced else []),
+            base=base_text(current_ops(store, spec.name, row_id, column)),
         )
     _after_write(store, spec, row_id, {**current, **changed})
     if spec.personal & set(changed):

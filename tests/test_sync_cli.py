@@ -99,3 +99,42 @@ def test_cancel_keeps_nothing(tmp_path):
     finally:
         office.close()
         laptop.close()
+
+
+def test_a_bundle_made_for_another_laptop_that_would_leave_a_gap_is_refused(tmp_path):
+    """C takes a bundle B made for A; it lacks what A had, so it would never get it."""
+    paths = {name: str(tmp_path / f"{name}.db") for name in "ABC"}
+    assert _cli("--db", paths["B"], "demo", "--events", "3")[0] == 0
+    for name in "AC":
+        assert _cli("--db", paths[name], "init")[0] == 0
+    for one in "ABC":
+        for other in "ABC":
+            if one != other:
+                key = tmp_path / f"{other}.pub"
+                if not key.exists():
+                    _cli("--db", paths[other], "sync", "id", "--out", key)
+                _cli("--db", paths[one], "sync", "trust", key, "--name", other)
+    # A has B's records, and tells B so in a bundle of its own.
+    _cli("--db", paths["B"], "sync", "export", "--out", tmp_path / "b1.zip", "--to", "A")
+    assert _cli("--db", paths["A"], "sync", "import", tmp_path / "b1.zip")[0] == 0
+    _cli("--db", paths["A"], "sync", "export", "--out", tmp_path / "a1.zip", "--to", "B")
+    assert _cli("--db", paths["B"], "sync", "import", tmp_path / "a1.zip")[0] == 0
+    with open_store(paths["B"]) as store:
+        events.add_event(store, **event_fields(title="Late forum"))
+    _cli("--db", paths["B"], "sync", "export", "--out", tmp_path / "b2.zip", "--to", "A")
+    with open_store(paths["C"]) as store:
+        before = fingerprint(store)
+    code, out, err = _cli("--db", paths["C"], "sync", "import", tmp_path / "b2.zip")
+    assert code == 2 and out == ""
+    assert "made for another laptop" in err and "bundle of everything" in err
+    with open_store(paths["C"]) as store:
+        assert fingerprint(store) == before
+    # Everything, from B, is fine, and so is the one made for A, on A.
+    _cli("--db", paths["B"], "sync", "export", "--out", tmp_path / "all.zip")
+    assert _cli("--db", paths["C"], "sync", "import", tmp_path / "all.zip")[0] == 0
+    assert _cli("--db", paths["A"], "sync", "import", tmp_path / "b2.zip")[0] == 0
+    prints = set()
+    for name in "ABC":
+        with open_store(paths[name]) as store:
+            prints.add(fingerprint(store))
+    assert len(prints) == 1

@@ -74,7 +74,7 @@ def test_a_bundle_for_another_laptop_is_refused_with_what_to_do(tmp_path, sealed
         _decrypt(c, data)
     message = str(refused.value)
     assert OTHER_LAPTOP in message
-    assert "ceapp sync export --encrypt-to NAME" in message
+    assert "export it again, encrypted for this laptop" in message
     assert "\n" not in message and "Traceback" not in message
     assert c.read_bytes() == before
 

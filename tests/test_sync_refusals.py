@@ -986,7 +986,7 @@ CASES: list[tuple[str, Callable[[World, Path], list[Path]], tuple[str, ...]]] = 
                     world.sealed_for_receiver.stat().st_size * where // 4,
                 )
             ],
-            ("encrypted bundle is damaged or incomplete", EXPORT_AGAIN),
+            ("is an encrypted bundle that is damaged or incomplete", EXPORT_AGAIN),
         )
         for where in (2, 3)
     ],
@@ -996,7 +996,7 @@ CASES: list[tuple[str, Callable[[World, Path], list[Path]], tuple[str, ...]]] = 
             lambda world, folder, drop=drop: [
                 _cut(world.sealed_for_receiver, folder / "sealed.zip", drop)
             ],
-            ("encrypted bundle is damaged or incomplete", "Copy it again", EXPORT_AGAIN),
+            ("is an encrypted bundle that is damaged or incomplete", "Copy it again", EXPORT_AGAIN),
         )
         for drop in (1, 40, 1000)
     ],
@@ -1426,12 +1426,6 @@ def test_an_encrypted_bundle_refused_names_its_file_when_told_it(world, receiver
 # -- gaps found, not yet closed (reported; the fixes belong in ceapp/sync/merge.py) -------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="merge.py takes an erased creation's whole value over the one it holds for that id, "
-    "not only its blanked personal fields",
-)
 def test_an_erased_creation_cannot_rewrite_a_record_the_receiver_holds(world, receiver, cases):
     _ok("--db", receiver, "sync", "import", world.good)
     group = _parsed(world, "community_groups")
@@ -1444,12 +1438,6 @@ def test_an_erased_creation_cannot_rewrite_a_record_the_receiver_holds(world, re
     _assert_refused(receiver, bad, expect=(EXPORT_AGAIN,))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="merge.py meets the NOT NULL constraint in SQLite (exit 3, 'The database could not "
-    "be used') instead of refusing the bundle",
-)
 def test_an_erased_creation_with_nothing_to_fill_its_required_field_is_refused(
     world, receiver, cases
 ):

@@ -117,8 +117,8 @@ def sync_id(store: Store, args: argparse.Namespace) -> int:
     if store.node_was_renewed:
         print(
             _(
-                "This database was copied from another laptop (or moved without its key): "
-                "it now has its own installation id and key."
+                "This database was copied or moved from where its key was made: it now has "
+                "its own installation id and key, which the other laptops must trust again."
             )
         )
     if args.out is not None:
@@ -229,14 +229,6 @@ def sync_import(store: Store, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _shown(value, erased: bool) -> str:
-    if erased:
-        return _("(erased)")
-    if value is None:
-        return _("(empty)")
-    return escape(value if isinstance(value, str) else str(value))
-
-
 def sync_conflicts_list(store: Store, args: argparse.Namespace) -> int:
     if args.json:
         print_json(
@@ -277,17 +269,12 @@ def sync_conflicts_list(store: Store, args: argparse.Namespace) -> int:
 
 def sync_conflicts_resolve(store: Store, args: argparse.Namespace) -> int:
     conflict = conflicts.resolve(store, args.id, keep=args.keep)
+    kept = conflict.current_value if args.keep == conflicts.KEEP_CURRENT else conflict.other_value
     print(
-        _("Resolved: {table} {record} {field} is now {value}.").format(
-            table=conflict.table,
-            record=conflict.row_id[:8],
-            field=conflict.field,
-            value=_shown(
-                conflict.current_value
-                if args.keep == conflicts.KEEP_CURRENT
-                else conflict.other_value,
-                False,
-            ),
+        _("Resolved: {field} of {record} is now {value}.").format(
+            field=conflict_view.field_label(conflict.table, conflict.field),
+            record=conflict_view.record_label(store, conflict.table, conflict.row_id),
+            value=conflict_view.value_text(store, conflict.table, conflict.field, kept),
         )
     )
     return ExitCode.OK

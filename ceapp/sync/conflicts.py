@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ceapp import changes
+from ceapp.changes import HEADS
 from ceapp.errors import NotFoundError, ValidationError
 from ceapp.i18n import _
 from ceapp.log_encoding import decode_id, encode_id
@@ -24,20 +25,6 @@ from ceapp.schema import TABLE_CODES, TABLE_NAMES, TABLES
 from ceapp.store import Store
 from ceapp.validation import excerpt
 
-# An edit stands unless a later edit of the same field replaced it: one
-# from the same laptop (which saw it), or one that names it as its base.
-_HEADS = """
-SELECT c.tbl, c.row_id, c.field, c.stamp, c.node, c.value, c.redacted
-FROM changes c
-WHERE c.field >= 0 {where}
-AND NOT EXISTS (
-    SELECT 1 FROM changes d
-    WHERE d.tbl = c.tbl AND d.row_id = c.row_id AND d.field = c.field
-    AND NOT (d.stamp = c.stamp AND d.node = c.node)
-    AND ((d.node = c.node AND d.stamp > c.stamp)
-         OR instr(d.base, ',' || c.stamp || ':' || c.node || ',') > 0)
-)
-"""
 ID_LENGTH = 12
 KEEP_CURRENT, KEEP_OTHER = "current", "other"
 
@@ -59,7 +46,7 @@ class Conflict:
 def _heads(store: Store, where: str = "", params: tuple = ()) -> dict[tuple, list[tuple]]:
     store.flush_log()
     grouped: dict[tuple, list[tuple]] = {}
-    for row in store.conn.execute(_HEADS.format(where=where), params):
+    for row in store.conn.execute(HEADS.format(where=where), params):
         grouped.setdefault((row[0], row[1], row[2]), []).append(row)
     return grouped
 
@@ -86,6 +73,8 @@ def _conflicts_in(store: Store, grouped: dict[tuple, list[tuple]]) -> list[Confl
         winner = heads[-1]
         pairs = tuple((head[3], head[4]) for head in heads)
         for loser in heads[:-1]:
+            if loser[5] == winner[5]:
+                continue  # both laptops made the same change: nothing to choose
             found.append(
                 Conflict(
                     id=conflict_id(table, row_id, field, loser[3], loser[4]),

@@ -148,6 +148,9 @@ def export_bundle(
                     "node": store.node,
                     "public_key": public,
                     "marks": own_marks(store),
+                    # What the bundle leaves out: from each node, everything up
+                    # to this stamp, which the recipient said it had.
+                    "since": {node_hex(node): stamp for node, stamp in sorted(marks.items())},
                 },
                 ops_lines=(
                     ops_check.op_line(op) for op in _noting(_ops_for(store, marks), tables_seen)
@@ -211,7 +214,7 @@ def read_bundle(
             head = handle.read(len(encryption.AGE_MAGIC))
             if encryption.looks_encrypted(head):
                 handle.seek(0)
-                data = encryption.decrypt_for(store, handle.read(size + 1))
+                data = encryption.decrypt_for(store, handle.read(size + 1), path=path)
     except OSError as error:
         raise BundleRefusedError(
             _("{path} cannot be read: {reason}.").format(path=path, reason=error.strerror or error)
@@ -231,6 +234,8 @@ def read_bundle(
                 ).format(name=os.path.basename(path), words=identity.fingerprint_words(signer))
             )
         bundle.check_manifest_fields(path=path, manifest=manifest)
+        held = own_marks(store)
+        _refuse_gaps(path, manifest, held)
         result = bundle.Bundle(path=path, manifest=manifest, public_key_hex=signer)
         if already_imported(store, manifest):
             # Every op of this very bundle is in the log already (the log
@@ -242,11 +247,38 @@ def read_bundle(
             path=path,
             manifest=manifest,
             progress=progress,
-            held={node_value(node): stamp for node, stamp in own_marks(store).items()},
+            held={node_value(node): stamp for node, stamp in held.items()},
         )
     result.ops, result.already_held = checker.ops, checker.already_held
     result.created, result.links = checker.created, checker.links
     return result
+
+
+def _refuse_gaps(path: str, manifest: dict, held: dict[str, int]) -> None:
+    """Refuse a bundle that leaves out changes this laptop does not hold.
+
+    A bundle made for one laptop skips what that laptop had. Imported
+    anywhere else, or here after a backup was put back, it would leave a gap
+    that later bundles, trusting the marks, would never fill.
+    """
+    since = manifest.get("since", {})
+    if not isinstance(since, dict) or not all(
+        ops_check.is_node(node) and ops_check.is_stamp(stamp) for node, stamp in since.items()
+    ):
+        raise BundleRefusedError(
+            _(
+                "{path} is damaged or incomplete (perhaps cut short while copying). Copy it "
+                "again, or ask the sender to export it again."
+            ).format(path=path)
+        )
+    if any(held.get(node, 0) < stamp for node, stamp in since.items()):
+        raise BundleRefusedError(
+            _(
+                "{path} was made for another laptop, or for this one before it lost changes "
+                "(a backup put back?): it leaves out changes this laptop does not have. Ask "
+                "the sender for a bundle of everything, or one made for this laptop."
+            ).format(path=path)
+        )
 
 
 def _digest(manifest: dict) -> str:
@@ -288,11 +320,7 @@ def import_bundles(
             raise
         if cancelled is not None and cancelled():
             raise ImportCancelledError(merge.CANCELLED())
-    merge.check_references(
-        store,
-        links=set().union(*(each.links for each in bundles)),
-        created=set().union(*(each.created for each in bundles)),
-    )
+    merge.check_references(store, bundles)
     identity.renew_if_copied(store)
     result = ImportResult(summary=MergeSummary())
     with store.transaction():
@@ -304,7 +332,11 @@ def import_bundles(
                         _("Merging {path}").format(path=os.path.basename(each.path)), done, total
                     )
 
-            result.summary.add(merge.merge(store, each.ops, progress=merging, cancelled=cancelled))
+            result.summary.add(
+                merge.merge(
+                    store, each.ops, progress=merging, cancelled=cancelled, source=each.path
+                )
+            )
             result.summary.ops_received += each.already_held
             _remember_peer(store, each)
             store.conn.execute(

@@ -91,33 +91,33 @@ def table_order() -> list[TableSpec]:
     return ordered
 
 
-def check_references(
-    store: Store, *, links: set[tuple[int, object]], created: set[tuple[int, object]]
-) -> None:
+def check_references(store: Store, bundles) -> None:
     """Refuse links to a record neither the bundles nor this laptop has ever had.
 
     A laptop always sends what it links to along with the link (or knows the
     other side has it), so a dangling link means a damaged or forged bundle.
     A link to a record deleted since is fine: the delete decides.
     """
-    for parent_code, link in sorted(links, key=repr):
-        encoded = encode_id(link) if isinstance(link, str) else None
-        if (parent_code, encoded) in created:
-            continue
-        if (
-            encoded is None
-            or not store.conn.execute(
-                "SELECT 1 FROM changes WHERE tbl = ? AND row_id = ? AND field = ? LIMIT 1",
-                (parent_code, encoded, CREATE_FIELD),
-            ).fetchone()
-        ):
-            raise BundleRefusedError(
-                _(
-                    "The bundle links a record to one in the {table} table that neither it nor "
-                    "this laptop has ({id}), so nothing was imported. It was altered or made by "
-                    "another program: ask the sender to export it again."
-                ).format(table=TABLE_NAMES[parent_code], id=str(link)[:40])
-            )
+    created = set().union(*(each.created for each in bundles))
+    for each in bundles:
+        for parent_code, link in sorted(each.links, key=repr):
+            encoded = encode_id(link) if isinstance(link, str) else None
+            if (parent_code, encoded) in created:
+                continue
+            if (
+                encoded is None
+                or not store.conn.execute(
+                    "SELECT 1 FROM changes WHERE tbl = ? AND row_id = ? AND field = ? LIMIT 1",
+                    (parent_code, encoded, CREATE_FIELD),
+                ).fetchone()
+            ):
+                raise BundleRefusedError(
+                    _(
+                        "{path} links a record to one in the {table} table that neither it "
+                        "nor this laptop has ({id}). It was altered or made by another "
+                        "program: ask the sender to export it again."
+                    ).format(path=each.path, table=TABLE_NAMES[parent_code], id=str(link)[:40])
+                )
 
 
 def merge(
@@ -126,8 +126,12 @@ def merge(
     *,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    source: str = "",
 ) -> MergeSummary:
-    """Merge checked ops (as ops_check gives them) into the open transaction."""
+    """Merge checked ops (as ops_check gives them) into the open transaction.
+
+    `source` names the bundle in refusals.
+    """
     store.require_transaction()
     store.flush_log()
     conn = store.conn
@@ -153,10 +157,10 @@ def merge(
     if clash:
         raise BundleRefusedError(
             _(
-                "The bundle holds a change to {table} {id} that this laptop already has with "
-                "different content, so nothing was imported. It was altered or made by another "
-                "program: ask the sender to export it again."
-            ).format(table=TABLE_NAMES.get(clash[0], "?"), id=decode_id(clash[1]))
+                "{path} holds a change to {table} {id} that this laptop already has with "
+                "different content. It was altered or made by another program: ask the sender "
+                "to export it again."
+            ).format(path=source, table=TABLE_NAMES.get(clash[0], "?"), id=decode_id(clash[1]))
         )
     affected: dict[str, set[str]] = {}
     # Erasure travels: an op we hold in full that arrives blanked is blanked here.
@@ -174,7 +178,12 @@ def merge(
         conn.execute(
             "UPDATE main.changes SET value = ?, redacted = 1"
             " WHERE tbl = ? AND row_id = ? AND stamp = ? AND node = ? AND field = ?",
-            (_blanked(TABLES[TABLE_NAMES[code]], field_code, ours=ours, theirs=value), *key),
+            (
+                _blanked(
+                    TABLES[TABLE_NAMES[code]], field_code, ours=ours, theirs=value, source=source
+                ),
+                *key,
+            ),
         )
         affected.setdefault(TABLE_NAMES[code], set()).add(decode_id(row_id))
     summary.erasures += len(erased)
@@ -236,7 +245,7 @@ def merge(
         if batch:
             if cancelled is not None and cancelled():
                 raise ImportCancelledError(CANCELLED())
-            _insert_new(store, spec, batch, summary)
+            _insert_new(store, spec, batch, summary, source)
             done += len(batch)
             if progress is not None:
                 progress(done, total)
@@ -246,7 +255,7 @@ def merge(
         for row_id in sorted(row_ids):
             if cancelled is not None and cancelled():
                 raise ImportCancelledError(CANCELLED())
-            gone = _rebuild(store, spec, row_id, summary)
+            gone = _rebuild(store, spec, row_id, summary, source)
             if gone:
                 _affect_children(store, spec, row_id, affected)
             done += 1
@@ -261,7 +270,7 @@ def merge(
     return summary
 
 
-def _blanked(spec: TableSpec, field_code: int, *, ours: str, theirs: str) -> str:
+def _blanked(spec: TableSpec, field_code: int, *, ours: str, theirs: str, source: str) -> str:
     """Our copy of an op with the personal values the sender erased blanked too.
 
     Only blanking travels: every other value must be exactly ours, or the
@@ -276,10 +285,10 @@ def _blanked(spec: TableSpec, field_code: int, *, ours: str, theirs: str) -> str
         if not erased and mine[column] != sent[column]:
             raise BundleRefusedError(
                 _(
-                    "The bundle claims to erase details from a {table} record this laptop "
-                    "holds, but changes other details too, which erasure never does. It was "
-                    "altered or made by another program; nothing was imported."
-                ).format(table=spec.name)
+                    "{path} claims to erase details from a {table} record this laptop holds "
+                    "but changes other details too, which erasure never does. It was altered "
+                    "or made by another program: ask the sender to export it again."
+                ).format(path=source, table=spec.name)
             )
         if erased:
             mine[column] = None
@@ -291,16 +300,16 @@ def _may_be_null(table: str, column: str) -> bool:
     return ops_check._columns()[table][column][1]
 
 
-def _refuse_empty_required(spec: TableSpec, row: dict) -> None:
+def _refuse_empty_required(spec: TableSpec, row: dict, source: str) -> None:
     """A record whose required detail was erased with nothing to replace it cannot be kept."""
     for column in spec.personal:
         if row.get(column) is None and not _may_be_null(spec.name, column):
             raise BundleRefusedError(
                 _(
-                    "The bundle erases the {column} of a {table} record but neither deletes "
-                    "the record nor gives a new {column}, which ceapp never does. It was "
-                    "altered or made by another program; nothing was imported."
-                ).format(column=column, table=spec.name)
+                    "{path} erases the {column} of a {table} record but neither deletes the "
+                    "record nor gives a new {column}, which ceapp never does. It was altered "
+                    "or made by another program: ask the sender to export it again."
+                ).format(path=source, column=column, table=spec.name)
             )
 
 
@@ -318,7 +327,9 @@ def _present(store: Store, table: str, ids: set) -> set:
     return found
 
 
-def _insert_new(store: Store, spec: TableSpec, batch: list[tuple], summary: MergeSummary) -> None:
+def _insert_new(
+    store: Store, spec: TableSpec, batch: list[tuple], summary: MergeSummary, source: str
+) -> None:
     """Insert records that arrive as a single create, many to a statement.
 
     The same rule as expected_row: a record whose cascading parent is gone
@@ -343,7 +354,7 @@ def _insert_new(store: Store, spec: TableSpec, batch: list[tuple], summary: Merg
             kept.append(row)
         rows = kept
     for row in rows:
-        _refuse_empty_required(spec, dict(zip(columns, row[1:], strict=True)))
+        _refuse_empty_required(spec, dict(zip(columns, row[1:], strict=True)), source)
     for name in spec.json_columns:
         position = columns.index(name) + 1
         for row in rows:
@@ -364,6 +375,8 @@ def _insert_new(store: Store, spec: TableSpec, batch: list[tuple], summary: Merg
     if rows:
         store.note_changed(spec.name)
     if spec.anonymous:
+        # Even rows that need no settling must not stay in the -wal.
+        store.want_checkpoint()
         for row in rows:
             if group is None or row[group] in already:
                 anonymity.note_anonymous_write(
@@ -405,7 +418,9 @@ def _affect_children(store: Store, spec: TableSpec, row_id: str, affected: dict)
             affected.setdefault(child.name, set()).add(child_id)
 
 
-def _rebuild(store: Store, spec: TableSpec, row_id: str, summary: MergeSummary) -> bool:
+def _rebuild(
+    store: Store, spec: TableSpec, row_id: str, summary: MergeSummary, source: str
+) -> bool:
     """Make the table's row what its ops say; True if the row is gone afterwards."""
     conn = store.conn
     target = expected_row(store, spec, row_ops(store, spec, row_id))
@@ -418,7 +433,7 @@ def _rebuild(store: Store, spec: TableSpec, row_id: str, summary: MergeSummary) 
             store.note_changed(spec.name)
             _note_anonymous(store, spec, row_id, dict(zip(spec.columns, current, strict=True)))
         return True
-    _refuse_empty_required(spec, target)
+    _refuse_empty_required(spec, target, source)
     values = [target[column] for column in spec.columns]
     if current is None:
         conn.execute(
