@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import uuid
 
 import pytest
 from factories import event_fields
 
-from ceapp import cli, events
+from ceapp import cli, events, monitoring
 from ceapp.errors import ImportCancelledError
 from ceapp.fingerprint import fingerprint
 from ceapp.store import open_store
@@ -138,3 +139,29 @@ def test_a_bundle_made_for_another_laptop_that_would_leave_a_gap_is_refused(tmp_
         with open_store(paths[name]) as store:
             prints.add(fingerprint(store))
     assert len(prints) == 1
+
+
+def test_imported_slips_never_stay_in_the_wal(tmp_path):
+    office = open_store(str(tmp_path / "office.db"))
+    laptop = open_store(str(tmp_path / "laptop.db"))
+    try:
+        event_id = events.add_event(office, **event_fields(title="Forum"))
+        slips = [
+            monitoring.add_response(office, event_id=event_id, answers={"age_band": band})
+            for band in ("16_24", "25_34", "35_44", "45_54")
+        ]
+        trust.trust(
+            laptop, name="Office", public_key_hex=identity.device_identity(office).public_key_hex
+        )
+        bundle = str(tmp_path / "b.zip")
+        exchange.export_bundle(office, bundle)
+        exchange.import_bundles(laptop, [bundle])
+        wal = tmp_path / "laptop.db-wal"
+        data = wal.read_bytes() if wal.exists() else b""
+        for slip in slips:
+            assert slip.encode() not in data
+            assert uuid.UUID(slip).bytes not in data
+        assert laptop.scalar("SELECT count(*) FROM monitoring_responses") == len(slips)
+    finally:
+        office.close()
+        laptop.close()
