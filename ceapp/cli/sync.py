@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 from ceapp.cli.output import print_json, print_listing
-from ceapp.errors import ValidationError
 from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _, ngettext
 from ceapp.store import Store
-from ceapp.sync import conflict_view, conflicts, exchange, identity, trust
+from ceapp.sync import conflict_view, conflicts, exchange, files, identity, trust
 from ceapp.sync.summary import summary_lines
 from ceapp.validation import escape
 
@@ -74,45 +72,10 @@ def add_commands(commands) -> None:
     step.set_defaults(handler=sync_conflicts_resolve)
 
 
-def _refuse_bad_out(target: str) -> None:
-    if not target.strip():
-        raise ValidationError("out", _("The file name after --out is empty; give a file name."))
-    if "\x00" in target:
-        raise ValidationError(
-            "out", _("The file name after --out contains a NUL character; give a plain name.")
-        )
-    if os.path.isdir(target):
-        raise ValidationError(
-            "out", _("{path} is a folder; give a file name for the key.").format(path=target)
-        )
-    if os.path.lexists(target):
-        raise ValidationError(
-            "out",
-            _("{path} already exists; choose a new file name so nothing is overwritten.").format(
-                path=target
-            ),
-        )
-
-
-def _write_new_file(target: str, data: bytes) -> None:
-    try:
-        # O_EXCL: never over a file that appeared since we looked.
-        handle = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except OSError as error:
-        raise ValidationError(
-            "out",
-            _("Could not create {path}: {reason}.").format(
-                path=target, reason=error.strerror or error
-            ),
-        ) from error
-    with os.fdopen(handle, "wb") as file:
-        file.write(data)
-
-
 def sync_id(store: Store, args: argparse.Namespace) -> int:
     if args.out is not None:
         # Checked before the key is made, so a refusal changes nothing.
-        _refuse_bad_out(args.out)
+        files.check_new_file(args.out, kind=files.KEY)
     me = identity.device_identity(store)
     if store.node_was_renewed:
         print(
@@ -122,7 +85,7 @@ def sync_id(store: Store, args: argparse.Namespace) -> int:
             )
         )
     if args.out is not None:
-        _write_new_file(args.out, identity.public_key_pem(me.public_key_hex))
+        files.write_new_file(args.out, identity.public_key_pem(me.public_key_hex))
     print(_("Public key: {key}").format(key=me.public_key_hex))
     print(_("Fingerprint: {words}").format(words=me.fingerprint_words))
     if args.out is not None:
@@ -130,23 +93,8 @@ def sync_id(store: Store, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _read_key_file(path: str) -> bytes:
-    if not path.strip() or "\x00" in path:
-        raise ValidationError("keyfile", _("Give the name of the key file to trust."))
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(identity.MAX_KEY_FILE_BYTES)
-    except OSError as error:
-        raise ValidationError(
-            "keyfile",
-            _("Cannot read the key file {path}: {reason}.").format(
-                path=path, reason=error.strerror or error
-            ),
-        ) from None
-
-
 def sync_trust(store: Store, args: argparse.Namespace) -> int:
-    public = identity.parse_public_key(_read_key_file(args.keyfile), source=args.keyfile)
+    public = files.read_public_key(args.keyfile)
     row = trust.trust(store, name=args.name, public_key_hex=public)
     message = _('Trusted "{name}" (fingerprint {words}). Check the fingerprint with that laptop.')
     print(message.format(name=escape(row["name"]), words=identity.fingerprint_words(public)))

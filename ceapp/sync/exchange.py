@@ -23,7 +23,7 @@ from ceapp.i18n import _
 from ceapp.log_encoding import node_hex, node_value
 from ceapp.schema import TABLE_CODES, TABLES
 from ceapp.store import Store
-from ceapp.sync import bundle, encryption, identity, merge, ops_check, trust
+from ceapp.sync import bundle, encryption, files, identity, merge, ops_check, trust
 from ceapp.sync.merge import MergeSummary
 
 Progress = Callable[[str, int, int], None]
@@ -56,31 +56,6 @@ def _device_key(store: Store, name: str, option: str) -> str:
             ).format(name=name, option=option)
         )
     return key
-
-
-def _check_out(path: str) -> str:
-    if not path or not path.strip() or "\x00" in path:
-        raise ValidationError("out", _("Give a file name for the bundle with --out."))
-    if os.path.isdir(path):
-        raise ValidationError(
-            "out", _("{path} is a folder; give a file name for the bundle.").format(path=path)
-        )
-    if os.path.lexists(path):
-        raise ValidationError(
-            "out",
-            _("{path} already exists; choose a new file name so nothing is overwritten.").format(
-                path=path
-            ),
-        )
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ValidationError(
-            "out",
-            _("The folder {folder} does not exist; create it or choose another.").format(
-                folder=folder
-            ),
-        )
-    return folder
 
 
 def own_marks(store: Store) -> dict[str, int]:
@@ -126,7 +101,7 @@ def export_bundle(
     encrypt_to: str | None = None,
 ) -> ExportResult:
     """Write a signed bundle to `out`, a file that must not exist yet."""
-    folder = _check_out(out)
+    folder = files.check_new_file(out, kind=files.BUNDLE)
     recipient_key = _device_key(store, to, "--to") if to is not None else None
     encrypt_key = _device_key(store, encrypt_to, "--encrypt-to") if encrypt_to is not None else None
     key = identity.private_key(store)

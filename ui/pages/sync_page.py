@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from ceapp.errors import CeappError, ImportCancelledError, ValidationError
 from ceapp.i18n import N_, _, ngettext
-from ceapp.sync import exchange, identity, trust
+from ceapp.sync import exchange, files, identity, trust
 from ceapp.sync.summary import summary_lines
 from ui.operations import OpChanges
 from ui.pages.context import PageContext
@@ -71,38 +71,6 @@ def _local_time(stamp: str) -> str:
 
 def _mnemonic_safe(text: str) -> str:
     return text.replace("&", "&&")
-
-
-def refuse_existing(path: str) -> None:
-    """ValidationError when `path` is a folder or a file already there."""
-    if os.path.isdir(path):
-        raise ValidationError(
-            "out", _("{path} is a folder; give a file name for the key.").format(path=path)
-        )
-    if os.path.lexists(path):
-        raise ValidationError(
-            "out",
-            _("{path} already exists; choose a new file name so nothing is overwritten.").format(
-                path=path
-            ),
-        )
-
-
-def write_new_file(path: str, data: bytes) -> None:
-    """Write a file that must not exist yet, as `sync id --out` does."""
-    refuse_existing(path)
-    try:
-        # O_EXCL: never over a file that appeared since we looked.
-        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except OSError as error:
-        raise ValidationError(
-            "out",
-            _("Could not create {path}: {reason}.").format(
-                path=path, reason=error.strerror or error
-            ),
-        ) from None
-    with os.fdopen(handle, "wb") as file:
-        file.write(data)
 
 
 class ImportJob:
@@ -421,9 +389,9 @@ class SyncPage(QWidget):
 
         def write(store):
             # Checked before a key is made, so a refusal changes nothing.
-            refuse_existing(path)
+            files.check_new_file(path, kind=files.KEY)
             me = identity.device_identity(store)
-            write_new_file(path, identity.public_key_pem(me.public_key_hex))
+            files.write_new_file(path, identity.public_key_pem(me.public_key_hex))
             return me, store.node_was_renewed
 
         def written(result) -> None:
@@ -782,15 +750,7 @@ class TrustDialog(QDialog):
         self.file_label.setText(path)
         self.public_key = None
         try:
-            with open(path, "rb") as handle:
-                data = handle.read(identity.MAX_KEY_FILE_BYTES)
-            self.public_key = identity.parse_public_key(data, source=path)
-        except OSError as error:
-            self.message_label.setText(
-                _("Cannot read the key file {path}: {reason}.").format(
-                    path=path, reason=error.strerror or error
-                )
-            )
+            self.public_key = files.read_public_key(path)
         except ValidationError as error:
             self.message_label.setText(str(error))
         else:
