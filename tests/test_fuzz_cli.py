@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
-import io
 import json
 import os
 import re
@@ -30,6 +29,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli as _cli
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
@@ -79,13 +79,6 @@ class World:
     area_ids: tuple[str, ...]
     wards: tuple[str, ...]
     partners: tuple[str, ...]
-
-
-def _cli(*argv) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main([str(arg) for arg in argv])
-    return code, out.getvalue(), err.getvalue()
 
 
 def _fingerprint(path: Path, passphrase: str | None = None) -> str:

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import uuid
 
 import pytest
+from cli_run import run_cli as _cli
 from factories import event_fields
 
-from ceapp import cli, events, monitoring
+from ceapp import events, monitoring
 from ceapp.errors import ImportCancelledError
 from ceapp.fingerprint import fingerprint
 from ceapp.store import open_store
 from ceapp.sync import exchange, identity, trust
-
-
-def _cli(*argv) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main([str(arg) for arg in argv])
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -12,23 +10,16 @@ import stat
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli as _cli
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from factories import make_area
 
-from ceapp import cli
 from ceapp.log_encoding import decoded_ops
 from ceapp.store import open_store
 from ceapp.sync import identity
 
 PASSPHRASE = "river otter lantern"
-
-
-def _cli(*argv) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main([str(arg) for arg in argv])
-    return code, out.getvalue(), err.getvalue()
 
 
 def _sha256(path) -> str:

@@ -18,8 +18,6 @@ machine's speed; the test passes either way, and prints where they landed.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import shutil
@@ -32,9 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cli_run import cli_ok as _ok
+from cli_run import file_fingerprint as _fingerprint
+from cli_run import run_cli as _cli
 
-from ceapp import cli
-from ceapp.fingerprint import fingerprint
 from ceapp.store import open_store
 from ceapp.sync import bundle as bundle_file
 
@@ -46,24 +45,6 @@ TIME_FRACTIONS = (0.15, 0.35, 0.55, 0.7, 0.85, 0.95)
 WAL_FRACTIONS = (0.02, 0.5, 0.97)
 POLL = 0.0005
 TIMEOUT = 60
-
-
-def _cli(*argv) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main([str(arg) for arg in argv])
-    return code, out.getvalue(), err.getvalue()
-
-
-def _ok(*argv) -> str:
-    code, out, err = _cli(*argv)
-    assert code == 0, err
-    return out
-
-
-def _fingerprint(path: Path) -> str:
-    with open_store(str(path)) as store:
-        return fingerprint(store)
 
 
 def _wal_size(db: Path) -> int:

@@ -38,12 +38,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from cli_run import cli_ok as _ok
+from cli_run import file_fingerprint as _fingerprint
+from cli_run import run_cli as _cli
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ceapp import cli
 from ceapp.exit_codes import ExitCode
-from ceapp.fingerprint import fingerprint
 from ceapp.log_encoding import stamp_value
 from ceapp.ops import canonical_json
 from ceapp.store import open_store
@@ -68,26 +70,8 @@ COMMAND_LINE_ONLY = ("ceapp sync export", "--encrypt-to")
 LONG_FOLDER = "bundles-received-by-hand-from-the-laptop-in-the-community-office"
 
 
-def _cli(*argv) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main([str(arg) for arg in argv])
-    return code, out.getvalue(), err.getvalue()
-
-
-def _ok(*argv) -> str:
-    code, out, err = _cli(*argv)
-    assert code == 0, err
-    return out
-
-
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _fingerprint(path: Path) -> str:
-    with open_store(str(path)) as store:
-        return fingerprint(store)
 
 
 def _private_key(db: Path) -> Ed25519PrivateKey:
