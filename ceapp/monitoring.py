@@ -183,6 +183,16 @@ def add_response(store: Store, *, event_id: str, answers: dict) -> str:
         return changes.create(store, "monitoring_responses", record)
 
 
+def add_responses(store: Store, *, event_id: str, answers: list[dict]) -> list[str]:
+    """Record several slips for one event at once (bulk entry, the demo); returns their ids."""
+    with store.transaction():
+        event_id = validation.reference(
+            store, "event_id", event_id, table="events", label=_("Event"), required=True
+        )
+        records = [{"event_id": event_id, **clean_answers(each)} for each in answers]
+        return changes.create_many(store, "monitoring_responses", records)
+
+
 def delete_response(store: Store, response_id: str) -> None:
     with store.transaction():
         changes.delete(store, "monitoring_responses", response_id)

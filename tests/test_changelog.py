@@ -162,6 +162,12 @@ DOMAIN_WRITES = {
             s, event_id=w["event"], answers={"sex": "female", "religion": "prefer_not_to_say"}
         ),
     ),
+    "add_responses": (
+        {("monitoring_responses", "create")},
+        lambda s, w: monitoring.add_responses(
+            s, event_id=w["event"], answers=[{"sex": "female"}, {"religion": "muslim"}, {}]
+        ),
+    ),
     "delete_response": (
         {("monitoring_responses", "delete")},
         lambda s, w: monitoring.delete_response(s, w["response"]),
@@ -698,3 +704,18 @@ def test_status_changes_in_one_millisecond_list_in_the_order_made(store, monkeyp
         "in_progress",
         "closed",
     ]
+
+
+def test_slips_typed_in_bulk_are_all_or_nothing(store, world):
+    counts = row_counts(store)
+    with pytest.raises(ValidationError, match="not one of the allowed values"):
+        monitoring.add_responses(
+            store, event_id=world["event"], answers=[{"sex": "female"}, {"sex": "sometimes"}]
+        )
+    assert row_counts(store) == counts
+    ids = monitoring.add_responses(
+        store, event_id=world["event"], answers=[{"sex": "female"}, {"sex": "male"}]
+    )
+    assert len(set(ids)) == 2
+    assert row_counts(store)["monitoring_responses"] == counts["monitoring_responses"] + 2
+    assert integrity.check(store) == []

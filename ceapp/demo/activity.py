@@ -233,9 +233,9 @@ def _add_monitoring(store: Store, rng: random.Random, occasion: Occasion, public
         women_only=occasion.women_only,
         languages=occasion.languages,
     )
-    for _index in range(min(slips, public)):
-        answers = population.draw_slip(rng, mix)
-        monitoring.add_response(store, event_id=occasion.event_id, answers=answers)
+    drawn = [population.draw_slip(rng, mix) for _index in range(min(slips, public))]
+    if drawn:
+        monitoring.add_responses(store, event_id=occasion.event_id, answers=drawn)
 
 
 def _issue_count(rng: random.Random, method: str) -> int:
