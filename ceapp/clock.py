@@ -49,15 +49,6 @@ def parse_stamp(stamp: str) -> tuple[int, int, str]:
     return round(moment.timestamp() * 1000), int(counter, 16), node
 
 
-def zero_stamp(node: str) -> str:
-    """A stamp that carries no time at all.
-
-    Monitoring responses are stamped with it so the log cannot tell in what
-    order slips were typed (docs/architecture.md, "Anonymity").
-    """
-    return format_stamp(0, 0, node)
-
-
 @dataclass
 class HybridClock:
     node: str

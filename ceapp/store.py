@@ -445,9 +445,13 @@ def _refuse_if_not_ours(path: str, passphrase: str | None) -> None:
     try:
         _probe(conn, path, passphrase)
         with database_errors(path):
+            # One read transaction, so every look sees the same moment: another
+            # process migrating the file commits between separate statements.
+            conn.execute("BEGIN")
             version = migrations.schema_version(conn)
             has_tables = conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
             ours = version > 0 and _looks_like_ours(conn, version)
+            conn.execute("COMMIT")
     finally:
         conn.close()
     if version > migrations.latest_version() and ours:
