@@ -28,7 +28,7 @@ from ceapp.clock import HybridClock, parse_stamp
 from ceapp.errors import PassphraseError, SchemaTooNewError, StoreError, ValidationError
 from ceapp.i18n import _
 from ceapp.log_encoding import node_value, stamp_parts, stamp_value
-from ceapp.sqlite_errors import database_errors
+from ceapp.sqlite_errors import database_errors, is_sqlite_error
 from ceapp.store_files import (
     MEMORY,
     create_private_file,
@@ -540,6 +540,26 @@ def open_store(
     return store
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch a file to WAL, waiting while another process holds it.
+
+    SQLite answers "locked" at once, without its busy wait, when another
+    connection is in the middle of the same switch on a new file (several
+    processes opening one new file at once).
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except Exception as error:
+            if not is_sqlite_error(error) or "locked" not in str(error).lower():
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _prepare(
     conn: sqlite3.Connection, path: str, *, passphrase: str | None, existed: bool, memory: bool
 ) -> Store:
@@ -550,7 +570,7 @@ def _prepare(
     # erased personal details must be gone from the file.
     conn.execute("PRAGMA secure_delete = ON")
     if not memory:
-        conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn)
         # WAL with synchronous=NORMAL is durable against application crashes,
         # which is what a kill mid-write is.
         conn.execute("PRAGMA synchronous = NORMAL")
