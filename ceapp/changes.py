@@ -188,18 +188,14 @@ def _insert_sql(spec: TableSpec) -> str:
     )
 
 
-def create(store: Store, table: str, fields: Mapping, *, row_id: str | None = None) -> str:
-    """Insert a row and log one create op carrying all its fields; return its id."""
-    store.require_transaction()
-    spec = spec_for(table)
+def _prepared(spec: TableSpec, fields: Mapping, row_id: str) -> tuple[dict, list]:
+    """A new row's values as ops carry them, and the same row as the table stores it."""
     _check_columns(spec, fields, complete=True)
-    row_id = row_id or new_id()
-    store.note_changed(spec.name)
     values = {column: _normalise(fields[column]) for column in spec.columns}
-    store.conn.execute(
-        _insert_sql(spec),
-        [row_id, *(to_column(spec, column, values[column]) for column in values)],
-    )
+    return values, [row_id, *(to_column(spec, column, values[column]) for column in values)]
+
+
+def _log_create(store: Store, spec: TableSpec, row_id: str, values: dict) -> None:
     _log(
         store,
         spec=spec,
@@ -209,44 +205,34 @@ def create(store: Store, table: str, fields: Mapping, *, row_id: str | None = No
         stamp=_stamp(store, spec),
     )
     _after_write(store, spec, row_id, values)
-    return row_id
+
+
+def create(store: Store, table: str, fields: Mapping, *, row_id: str | None = None) -> str:
+    """Insert a row and log one create op carrying all its fields; return its id."""
+    store.require_transaction()
+    spec = spec_for(table)
+    values, row = _prepared(spec, fields, row_id or new_id())
+    store.note_changed(spec.name)
+    store.conn.execute(_insert_sql(spec), row)
+    _log_create(store, spec, row[0], values)
+    return row[0]
 
 
 def create_many(store: Store, table: str, records: Sequence[Mapping]) -> list[str]:
     """Insert many rows of one table with one statement, logging a create for each.
 
     The batched form of create() for bulk work (the demo's slips): the rows
-    must be checked already, as create() would check each; they are written
-    with executemany and their ops join the log buffer.
+    are written with executemany and their ops join the log buffer.
     """
     store.require_transaction()
     spec = spec_for(table)
-    node = node_value(store.node)
-    code = TABLE_CODES[spec.name]
-    ids, rows = [], []
-    for fields in records:
-        _check_columns(spec, fields, complete=True)
-        row_id = new_id()
-        values = {column: _normalise(fields[column]) for column in spec.columns}
-        ids.append(row_id)
-        rows.append([row_id, *(to_column(spec, column, values[column]) for column in values)])
-        store.log_buffer.append(
-            (
-                code,
-                encode_id(row_id),
-                _stamp(store, spec),
-                node,
-                CREATE_FIELD,
-                encode_create(spec, values),
-                0,
-                None,
-            )
-        )
-        _after_write(store, spec, row_id, values)
-    if rows:
+    prepared = [_prepared(spec, fields, new_id()) for fields in records]
+    if prepared:
         store.note_changed(spec.name)
-        store.conn.executemany(_insert_sql(spec), rows)
-    return ids
+        store.conn.executemany(_insert_sql(spec), [row for _values, row in prepared])
+    for values, row in prepared:
+        _log_create(store, spec, row[0], values)
+    return [row[0] for _values, row in prepared]
 
 
 def read(store: Store, table: str, row_id: str) -> dict:
