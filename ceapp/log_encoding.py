@@ -96,15 +96,17 @@ def encode_create(spec: TableSpec, values: Mapping) -> str:
     return canonical_json([values[column] for column in spec.columns])
 
 
-def decode_create(spec: TableSpec, text: str) -> dict:
-    """A create op's values by column; a shorter list (an older table) leaves the rest None."""
+def create_values(spec: TableSpec, text: str) -> list:
+    """A create op's values in column order; a shorter list (an older table) is padded with None."""
     values = json.loads(text)
     if not isinstance(values, list) or len(values) > len(spec.columns):
         raise ValueError(f"not a {spec.name} record: {text[:40]!r}")
-    return {
-        column: values[index] if index < len(values) else None
-        for index, column in enumerate(spec.columns)
-    }
+    return values + [None] * (len(spec.columns) - len(values))
+
+
+def decode_create(spec: TableSpec, text: str) -> dict:
+    """A create op's values by column."""
+    return dict(zip(spec.columns, create_values(spec, text), strict=True))
 
 
 def base_text(pairs: Iterable[tuple[int, int]]) -> str | None:

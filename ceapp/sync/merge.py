@@ -16,24 +16,23 @@ detached (an issue raised at it).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ceapp import anonymity, redaction
-from ceapp.changes import expected_row, row_ops
+from ceapp.changes import expected_row, row_ops, to_column
 from ceapp.errors import BundleRefusedError, ImportCancelledError
 from ceapp.i18n import _
 from ceapp.log_encoding import (
     CREATE_FIELD,
     DELETE_FIELD,
+    create_values,
     decode_create,
     decode_id,
     encode_create,
     encode_id,
     stamp_parts,
 )
-from ceapp.ops import canonical_json
 from ceapp.schema import CASCADE, TABLE_CODES, TABLE_NAMES, TABLES, TableSpec, children_of
 from ceapp.store import Store
 from ceapp.sync import conflicts, ops_check
@@ -165,27 +164,25 @@ def merge(
     affected: dict[str, set[str]] = {}
     # Erasure travels: an op we hold in full that arrives blanked is blanked here.
     erased = conn.execute(
-        f"SELECT i.tbl, i.row_id, i.stamp, i.node, i.field, i.value FROM temp.incoming i"
-        f" JOIN main.changes c ON {same_op} WHERE i.redacted = 1 AND c.redacted = 0"
+        f"SELECT i.tbl, i.row_id, i.stamp, i.node, i.field, i.value, c.value"
+        f" FROM temp.incoming i JOIN main.changes c ON {same_op}"
+        " WHERE i.redacted = 1 AND c.redacted = 0"
     ).fetchall()
-    for code, row_id, stamp, node, field_code, value in erased:
-        key = (code, row_id, stamp, node, field_code)
-        ours = conn.execute(
-            "SELECT value FROM main.changes"
-            " WHERE tbl = ? AND row_id = ? AND stamp = ? AND node = ? AND field = ?",
-            key,
-        ).fetchone()[0]
+    for code, row_id, stamp, node, field_code, value, ours in erased:
+        spec = TABLES[TABLE_NAMES[code]]
         conn.execute(
             "UPDATE main.changes SET value = ?, redacted = 1"
             " WHERE tbl = ? AND row_id = ? AND stamp = ? AND node = ? AND field = ?",
             (
-                _blanked(
-                    TABLES[TABLE_NAMES[code]], field_code, ours=ours, theirs=value, source=source
-                ),
-                *key,
+                _blanked(spec, field_code, ours=ours, theirs=value, source=source),
+                code,
+                row_id,
+                stamp,
+                node,
+                field_code,
             ),
         )
-        affected.setdefault(TABLE_NAMES[code], set()).add(decode_id(row_id))
+        affected.setdefault(spec.name, set()).add(decode_id(row_id))
     summary.erasures += len(erased)
     # From here on `incoming` holds only the ops this laptop lacks.
     in_incoming = " AND ".join(f"c.{name} = incoming.{name}" for name in KEY)
@@ -196,6 +193,7 @@ def merge(
     # (nearly all of a first import) are inserted in batches; the rest are
     # rebuilt one by one from all their ops.
     fresh: dict[int, list[tuple]] = {}
+    fresh_keys = set()
     for code, row_id, value in conn.execute(
         "SELECT i.tbl, i.row_id, i.value FROM temp.incoming i WHERE i.field = ?"
         " AND NOT EXISTS (SELECT 1 FROM main.changes c WHERE c.tbl = i.tbl AND c.row_id = i.row_id)"
@@ -204,13 +202,12 @@ def merge(
         (CREATE_FIELD, CREATE_FIELD),
     ):
         fresh.setdefault(code, []).append((decode_id(row_id), value))
-    new_rows = conn.execute(
-        "SELECT DISTINCT tbl, row_id FROM temp.incoming i WHERE i.field != ? OR EXISTS"
-        " (SELECT 1 FROM main.changes c WHERE c.tbl = i.tbl AND c.row_id = i.row_id)"
-        " OR EXISTS (SELECT 1 FROM temp.incoming j WHERE j.tbl = i.tbl AND j.row_id = i.row_id"
-        " AND j.field != ?)",
-        (CREATE_FIELD, CREATE_FIELD),
-    ).fetchall()
+        fresh_keys.add((code, row_id))
+    new_rows = [
+        key
+        for key in conn.execute("SELECT DISTINCT tbl, row_id FROM temp.incoming")
+        if key not in fresh_keys
+    ]
     edited_rows = {
         (TABLE_NAMES[code], decode_id(row_id))
         for code, row_id in conn.execute(
@@ -295,15 +292,10 @@ def _blanked(spec: TableSpec, field_code: int, *, ours: str, theirs: str, source
     return encode_create(spec, mine)
 
 
-def _may_be_null(table: str, column: str) -> bool:
-    # The table's own rule, as ops_check reads it from the migrated schema.
-    return ops_check._columns()[table][column][1]
-
-
 def _refuse_empty_required(spec: TableSpec, row: dict, source: str) -> None:
     """A record whose required detail was erased with nothing to replace it cannot be kept."""
     for column in spec.personal:
-        if row.get(column) is None and not _may_be_null(spec.name, column):
+        if row.get(column) is None and not ops_check.may_be_null(spec.name, column):
             raise BundleRefusedError(
                 _(
                     "{path} erases the {column} of a {table} record but neither deletes the "
@@ -313,15 +305,18 @@ def _refuse_empty_required(spec: TableSpec, row: dict, source: str) -> None:
             )
 
 
-def _present(store: Store, table: str, ids: set) -> set:
+def _present(store: Store, table: str, column: str, values: set) -> set:
+    """Which of `values` the table holds in `column`, asked in chunks."""
     found: set = set()
-    ordered = sorted(ids)
+    ordered = sorted(values, key=repr)
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
         found.update(
             row[0]
             for row in store.conn.execute(
-                f"SELECT id FROM {table} WHERE id IN ({', '.join('?' for _id in chunk)})", chunk
+                f"SELECT DISTINCT {column} FROM {table}"
+                f" WHERE {column} IN ({', '.join('?' for _value in chunk)})",
+                chunk,
             )
         )
     return found
@@ -336,15 +331,12 @@ def _insert_new(
     stays out, a detached link to a gone record is cleared.
     """
     columns = spec.columns
-    rows = []
-    for row_id, value in batch:
-        values = json.loads(value)
-        values += [None] * (len(columns) - len(values))
-        rows.append([row_id, *values])
+    # Lists by position, not dicts by name: this is the hot path of an import.
+    rows = [[row_id, *create_values(spec, value)] for row_id, value in batch]
     for column, parent, how in spec.parents:
         position = columns.index(column) + 1
         links = {row[position] for row in rows if row[position] is not None}
-        present = _present(store, parent, links) if links else set()
+        present = _present(store, parent, "id", links) if links else set()
         kept = []
         for row in rows:
             if row[position] is not None and row[position] not in present:
@@ -358,13 +350,13 @@ def _insert_new(
     for name in spec.json_columns:
         position = columns.index(name) + 1
         for row in rows:
-            row[position] = canonical_json(row[position])
+            row[position] = to_column(spec, name, row[position])
     group = columns.index(spec.group_column) + 1 if spec.anonymous and spec.group_column else None
     if group is not None:
         # Groups (an event's slips) that already hold rows get settled in id
         # order before commit (anonymity.py). A group this batch starts needs
         # nothing more: its rows, and their ops, go in in id order here.
-        already = _present_groups(store, spec, {row[group] for row in rows})
+        already = _present(store, spec.name, spec.group_column, {row[group] for row in rows})
     names = ", ".join(("id", *columns))
     store.conn.executemany(
         f"INSERT OR REPLACE INTO {spec.name} ({names})"
@@ -382,22 +374,6 @@ def _insert_new(
                 anonymity.note_anonymous_write(
                     store, spec, row_id=row[0], group=row[group] if group else None
                 )
-
-
-def _present_groups(store: Store, spec: TableSpec, groups: set) -> set:
-    found: set = set()
-    ordered = sorted(groups, key=repr)
-    for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start : start + CHUNK]
-        found.update(
-            row[0]
-            for row in store.conn.execute(
-                f"SELECT DISTINCT {spec.group_column} FROM {spec.name}"
-                f" WHERE {spec.group_column} IN ({', '.join('?' for _g in chunk)})",
-                chunk,
-            )
-        )
-    return found
 
 
 def _follow_clock(store: Store, newest: int) -> None:

@@ -100,6 +100,11 @@ def _columns() -> dict[str, dict[str, tuple[str, bool]]]:
         conn.close()
 
 
+def may_be_null(table: str, column: str) -> bool:
+    """Whether the table itself lets `column` be empty."""
+    return _columns()[table][column][1]
+
+
 @functools.cache
 def _rules(table: str) -> tuple[tuple[str, object, bool], ...]:
     """(column, the Python type it holds or None for JSON, may be null) of a table."""
