@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ceapp.errors import BundleRefusedError
+from ceapp.errors import BundleRefusedError, CeappError
 from ceapp.i18n import _
 from ceapp.sync import ops_check
 from ceapp.validation import excerpt
@@ -244,16 +244,23 @@ def check_versions(*, path: str, manifest: dict, schema_version: int) -> None:
         raise _refuse(message.format(path=path, schema=excerpt(str(schema)), known=schema_version))
 
 
+def _are_marks(value) -> bool:
+    """{node id in hex: stamp}, as a manifest's marks and `since` are."""
+    return isinstance(value, dict) and all(
+        ops_check.is_node(node) and ops_check.is_stamp(stamp) for node, stamp in value.items()
+    )
+
+
 def check_manifest_fields(*, path: str, manifest: dict) -> None:
     node = manifest.get("node")
-    marks = manifest.get("marks")
     members = manifest.get("members")
     count = manifest.get("op_count")
     entry = members.get(OPS) if isinstance(members, dict) else None
     if (
         not ops_check.is_node(node)
-        or not isinstance(marks, dict)
-        or not all(ops_check.is_node(k) and ops_check.is_stamp(v) for k, v in marks.items())
+        or not _are_marks(manifest.get("marks"))
+        # What a bundle made for one laptop leaves out (absent: nothing).
+        or not _are_marks(manifest.get("since", {}))
         or not isinstance(count, int)
         or count < 0
         or not isinstance(entry, dict)
@@ -303,8 +310,8 @@ def read_ops(
                         refusal = refused
                 if progress is not None:
                     progress(read, expected_size)
-    except BundleRefusedError:
-        raise
+    except CeappError:
+        raise  # a refusal, or the progress callback saying Cancel
     except Exception as error:  # BadZipFile, zlib.error, EOFError: a mangled member
         raise _damaged(path) from error
     if read != expected_size or digest.hexdigest() != entry["sha256"]:
