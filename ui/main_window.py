@@ -30,7 +30,7 @@ from ceapp import __version__
 from ceapp.errors import CeappError
 from ceapp.i18n import _, available_languages, current_language
 from ceapp.store import Store
-from ui.operations import OpChanges, OpRunner
+from ui.operations import OpChanges, OpRunner, failure_text
 from ui.pages.context import PageContext
 from ui.pages.event_day_page import EventDayPage
 from ui.pages.events_page import EventsPage
@@ -344,13 +344,5 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
 
     def _show_failure(self, error: BaseException) -> None:
-        if isinstance(error, CeappError):
-            QMessageBox.warning(self, _("ceapp"), str(error))
-        else:
-            QMessageBox.critical(
-                self,
-                _("ceapp"),
-                _(
-                    "ceapp hit an unexpected problem ({kind}); nothing half-written was kept."
-                ).format(kind=type(error).__name__),
-            )
+        show = QMessageBox.warning if isinstance(error, CeappError) else QMessageBox.critical
+        show(self, _("ceapp"), failure_text(error))

@@ -50,6 +50,8 @@ from typing import Any
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThreadPool, Slot
 
+from ceapp.errors import CeappError
+from ceapp.i18n import _
 from ceapp.store import Store
 
 
@@ -291,3 +293,12 @@ def _execute(
 def _report_unhandled(error: BaseException) -> None:
     # Nobody asked to hear about this failure; never let it vanish silently.
     sys.excepthook(type(error), error, error.__traceback__)
+
+
+def failure_text(error: BaseException) -> str:
+    """How a failed operation is told: ceapp's own message, or that something unexpected broke."""
+    if isinstance(error, CeappError):
+        return str(error)
+    return _("ceapp hit an unexpected problem ({kind}); nothing half-written was kept.").format(
+        kind=type(error).__name__
+    )

@@ -24,6 +24,15 @@ def record_table(model: QAbstractItemModel, name: str) -> QTableView:
     return table
 
 
+def selected_record(table: QTableView) -> dict | None:
+    """The record in the table's current row (its model a RecordListModel), or None."""
+    index = table.selectionModel().currentIndex()
+    model = table.model()
+    if not index.isValid() or index.row() >= model.rowCount():
+        return None
+    return model.record_at(index.row())
+
+
 class RecordListModel(QAbstractTableModel):
     """Records held in a list; subclasses give COLUMNS ((key, untranslated header), ...)
     and `text(row, key)`, the cell as shown (also its tooltip)."""

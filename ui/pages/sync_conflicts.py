@@ -28,8 +28,9 @@ from ceapp.errors import CeappError
 from ceapp.i18n import N_, _, ngettext
 from ceapp.sync import conflicts
 from ceapp.sync.conflict_view import conflict_rows
+from ui.operations import failure_text
 from ui.pages.context import PageContext
-from ui.record_tables import RecordListModel, labelled, record_table
+from ui.record_tables import RecordListModel, labelled, record_table, selected_record
 
 COLUMNS = (
     ("record", N_("Record")),
@@ -178,10 +179,7 @@ class ConflictsBox(QGroupBox):
         self.on_count(len(rows))
 
     def selected(self) -> dict | None:
-        index = self.table.selectionModel().currentIndex()
-        if not index.isValid() or index.row() >= self.model.rowCount():
-            return None
-        return self.model.record_at(index.row())
+        return selected_record(self.table)
 
     def _enable(self) -> None:
         chosen = self.selected()
@@ -210,7 +208,7 @@ class ConflictsBox(QGroupBox):
             if isinstance(error, CeappError):
                 self.message_label.setText(str(error))
             else:
-                self.message_label.setText(_unexpected(error))
+                self.message_label.setText(failure_text(error))
             self.refresh()
 
         self.context.ops.run_write(
@@ -218,9 +216,3 @@ class ConflictsBox(QGroupBox):
             on_success=resolved,
             on_failure=failed,
         )
-
-
-def _unexpected(error: BaseException) -> str:
-    return _("ceapp hit an unexpected problem ({kind}); nothing half-written was kept.").format(
-        kind=type(error).__name__
-    )

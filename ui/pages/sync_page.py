@@ -41,14 +41,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ceapp.errors import CeappError, ImportCancelledError, ValidationError
+from ceapp.errors import ImportCancelledError, ValidationError
 from ceapp.i18n import N_, _, ngettext
 from ceapp.sync import exchange, files, identity, trust
 from ceapp.sync.summary import summary_lines
-from ui.operations import OpChanges
+from ui.operations import OpChanges, failure_text
 from ui.pages.context import PageContext
-from ui.pages.sync_conflicts import ConflictsBox, _unexpected
-from ui.record_tables import RecordListModel, labelled, record_table
+from ui.pages.sync_conflicts import ConflictsBox
+from ui.record_tables import RecordListModel, labelled, record_table, selected_record
 
 PROGRESS_STEPS = 1000
 PROGRESS_POLL_MS = 100
@@ -411,7 +411,7 @@ class SyncPage(QWidget):
         self.context.ops.run(
             write,
             on_success=written,
-            on_failure=lambda error: self.identity_message.setText(_failure_text(error)),
+            on_failure=lambda error: self.identity_message.setText(failure_text(error)),
         )
 
     # -- trusted laptops -----------------------------------------------------------
@@ -446,10 +446,7 @@ class SyncPage(QWidget):
         self._show_recipient()
 
     def selected_device(self) -> dict | None:
-        index = self.devices_table.selectionModel().currentIndex()
-        if not index.isValid() or index.row() >= self.devices_model.rowCount():
-            return None
-        return self.devices_model.record_at(index.row())
+        return selected_record(self.devices_table)
 
     def trust_laptop(self) -> None:
         path = self.choose_key_file()
@@ -510,7 +507,7 @@ class SyncPage(QWidget):
             self.refresh_devices()
 
         def failed(error: BaseException) -> None:
-            self.devices_message.setText(_failure_text(error))
+            self.devices_message.setText(failure_text(error))
             self.refresh_devices()
 
         self.context.ops.run_write(
@@ -569,7 +566,7 @@ class SyncPage(QWidget):
 
         def failed(error: BaseException) -> None:
             self.export_button.setEnabled(True)
-            self.export_message.setText(_failure_text(error))
+            self.export_message.setText(failure_text(error))
 
         self.context.ops.run(
             lambda store: exchange.export_bundle(store, path, to=to, encrypt_to=encrypt_to),
@@ -660,7 +657,7 @@ class SyncPage(QWidget):
 
     def _import_failed(self, job: ImportJob, error: BaseException) -> None:
         self._finish_import()
-        self.import_message.setText("\n".join([_failure_text(error), _("Nothing was imported.")]))
+        self.import_message.setText("\n".join([failure_text(error), _("Nothing was imported.")]))
 
     # -- conflicts --------------------------------------------------------------
 
@@ -782,7 +779,7 @@ class TrustDialog(QDialog):
             self.page.trusted(row)
 
         def failed(error: BaseException) -> None:
-            self.message_label.setText(_failure_text(error))
+            self.message_label.setText(failure_text(error))
             self._enable()
 
         self.page.context.ops.run_write(
@@ -798,7 +795,3 @@ def _message_label(name: str) -> QLabel:
     label.setAccessibleName(name)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
-
-
-def _failure_text(error: BaseException) -> str:
-    return str(error) if isinstance(error, CeappError) else _unexpected(error)
