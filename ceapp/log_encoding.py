@@ -127,11 +127,6 @@ def base_pairs(text: str | None) -> list[tuple[int, int]]:
     return pairs
 
 
-def op_key(stamp: int, node: int) -> str:
-    """How an op appears inside another op's base text."""
-    return f",{stamp}:{node},"
-
-
 def decoded_ops(store, where: str = "", params: tuple = ()) -> list[dict]:
     """The log's ops as plain values (table and column names, hex node, JSON text).
 

@@ -181,7 +181,7 @@ class Store:
     def bulk(self) -> Iterator[Store]:
         """A transaction for many writes at once: no savepoint per record.
 
-        For the demo generator and sync merges, where any failure abandons
+        For the demo generator, where any failure abandons
         everything anyway; per-record savepoints were most of their cost.
         """
         with self.transaction():

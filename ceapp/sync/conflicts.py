@@ -98,10 +98,6 @@ def list_conflicts(store: Store) -> list[Conflict]:
     return _conflicts_in(store, _heads(store))
 
 
-def count(store: Store) -> int:
-    return len(list_conflicts(store))
-
-
 def count_for_rows(store: Store, rows: Iterable[tuple[str, str]]) -> int:
     total = 0
     for table, row_id in rows:

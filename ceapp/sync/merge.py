@@ -17,7 +17,7 @@ detached (an issue raised at it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 
 from ceapp import anonymity, redaction
 from ceapp.changes import expected_row, row_ops, to_column
@@ -57,22 +57,10 @@ class MergeSummary:
     conflicts: int = 0
     erasures: int = 0
     edits_to_deleted: int = 0
-    by_table: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: MergeSummary) -> None:
-        for name in (
-            "ops_received",
-            "ops_new",
-            "new_records",
-            "changed_fields",
-            "deleted_records",
-            "conflicts",
-            "erasures",
-            "edits_to_deleted",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for table, count in other.by_table.items():
-            self.by_table[table] = self.by_table.get(table, 0) + count
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
 
 
 def table_order() -> list[TableSpec]:
@@ -227,12 +215,7 @@ def merge(
     ).fetchone()[0]
     conn.execute("DELETE FROM temp.incoming")
     for code, row_id in new_rows:
-        table = TABLE_NAMES[code]
-        affected.setdefault(table, set()).add(decode_id(row_id))
-        summary.by_table[table] = summary.by_table.get(table, 0) + 1
-    for code, rows in fresh.items():
-        table = TABLE_NAMES[code]
-        summary.by_table[table] = summary.by_table.get(table, 0) + len(rows)
+        affected.setdefault(TABLE_NAMES[code], set()).add(decode_id(row_id))
     if newest:
         _follow_clock(store, newest)
     total = sum(len(ids) for ids in affected.values()) + sum(len(r) for r in fresh.values())
