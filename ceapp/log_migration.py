@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, datetime
-from functools import lru_cache
 
+from ceapp.clock import parse_stamp
 from ceapp.log_encoding import (
-    base_text,
     encode_create,
     encode_id,
     field_code,
@@ -46,27 +44,10 @@ INSERT = (
 )
 
 
-@lru_cache(maxsize=4096)
-def _second(text: str) -> int:
-    return int(datetime.strptime(text, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC).timestamp())
-
-
-def text_stamp_parts(stamp: str) -> tuple[int, int, str]:
-    """(stamp value, node hex) of a text stamp; ValueError if it is not one."""
-    if len(stamp) != 46 or stamp[23] != "Z" or stamp[19] != ".":
-        raise ValueError(stamp)
-    millis = _second(stamp[:19]) * 1000 + int(stamp[20:23])
-    counter = int(stamp[25:29], 16)
-    node = stamp[30:]
-    int(node, 16)
-    return stamp_value(millis, counter), counter, node
-
-
-def _convert(row: tuple, bases: dict[str, tuple[int, int]]) -> tuple:
-    table, row_id, stamp, _op_id, kind, field, value, _node, redacted, base = row
+def _convert(row: tuple) -> tuple:
+    table, row_id, stamp, _op_id, kind, field, value, _node, redacted = row
     spec = TABLES[table]
-    value_stamp, _counter, node = text_stamp_parts(stamp)
-    code = field_code(spec, kind, field)
+    millis, counter, node = parse_stamp(stamp)
     if kind == "create":
         record = json.loads(value)
         value = encode_create(spec, {column: record.get(column) for column in spec.columns})
@@ -74,16 +55,15 @@ def _convert(row: tuple, bases: dict[str, tuple[int, int]]) -> tuple:
         json.loads(value)
     else:
         value = None
-    replaced = base_text(bases[op] for op in (base or "").split(",") if op in bases)
     return (
         TABLE_CODES[table],
         encode_id(row_id),
-        value_stamp,
+        stamp_value(millis, counter),
         node_value(node),
-        code,
+        field_code(spec, kind, field),
         value,
         1 if redacted else 0,
-        replaced if kind == "set" else None,
+        None,
     )
 
 
@@ -92,26 +72,11 @@ def compact_change_log(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX IF EXISTS changes_by_op")
     conn.execute("ALTER TABLE changes RENAME TO changes_text")
     conn.execute(CHANGES_TABLE)
+    # Schemas 1 to 4 had no base column (edits named no base before this one).
     redacted = "redacted" if "redacted" in columns else "0"
-    base = "base" if "base" in columns else "NULL"
     wanted = (
-        f"SELECT tbl, row_id, stamp, op_id, kind, field, value, node, {redacted}, {base}"
-        " FROM changes_text"
+        f"SELECT tbl, row_id, stamp, op_id, kind, field, value, node, {redacted} FROM changes_text"
     )
-    bases: dict[str, tuple[int, int]] = {}
-    if base != "NULL":
-        named = {
-            op
-            for (text,) in conn.execute("SELECT base FROM changes_text WHERE base IS NOT NULL")
-            for op in str(text).split(",")
-        }
-        for op, stamp in conn.execute("SELECT op_id, stamp FROM changes_text"):
-            if op in named:
-                try:
-                    value, _counter, node = text_stamp_parts(stamp)
-                except (ValueError, TypeError):
-                    continue
-                bases[op] = (value, node_value(node))
     unconverted = []
     cursor = conn.execute(wanted)
     while True:
@@ -121,17 +86,17 @@ def compact_change_log(conn: sqlite3.Connection) -> None:
         converted = []
         for row in rows:
             try:
-                converted.append(_convert(row, bases))
+                converted.append(_convert(row))
             except (ValueError, TypeError, KeyError, AttributeError, IndexError):
                 unconverted.append(row)
         conn.executemany(INSERT, converted)
     if unconverted:
         conn.execute(
             "CREATE TABLE changes_unconverted (tbl, row_id, stamp, op_id, kind, field, value,"
-            " node, redacted, base)"
+            " node, redacted)"
         )
         conn.executemany(
-            f"INSERT INTO changes_unconverted VALUES ({', '.join('?' for _c in range(10))})",
+            f"INSERT INTO changes_unconverted VALUES ({', '.join('?' for _c in range(9))})",
             unconverted,
         )
     conn.execute("DROP TABLE changes_text")
