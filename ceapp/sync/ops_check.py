@@ -253,10 +253,8 @@ class OpChecker:
         try:
             text = line.decode()
             op = json.loads(text)
-        except (ValueError, UnicodeDecodeError):
-            raise self.refuse(_("it is not readable")) from None
-        except RecursionError:
-            # Thousands of nested brackets: no op is shaped like that.
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: thousands of nested brackets, which no op has.
             raise self.refuse(_("it is not readable")) from None
         deep = len(text) > MAX_TEXT or _suspect(text)
         if not isinstance(op, list) or len(op) != FIELD_COUNT:
@@ -293,13 +291,13 @@ class OpChecker:
                 # (or in a table that holds none) was never erased.
                 raise self.refuse(_("its erasure mark is malformed"))
             if not held:
-                quick = not deep and not redacted and _plainly_fine(table, value)
-                for column in () if quick else spec.columns:
-                    problem = _column_problem(
-                        spec, column, value[column], blanked=bool(redacted), deep=deep
-                    )
-                    if problem is not None:
-                        raise self.refuse(problem)
+                if deep or redacted or not _plainly_fine(table, value):
+                    for column in spec.columns:
+                        problem = _column_problem(
+                            spec, column, value[column], blanked=bool(redacted), deep=deep
+                        )
+                        if problem is not None:
+                            raise self.refuse(problem)
                 value_json = encode_create(spec, value)
         elif kind == SET:
             if field not in spec.columns:
