@@ -1,0 +1,1 @@
+"""Reports built from the database: what a steering group reads."""
