@@ -2,35 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from collections.abc import Callable
 
 from ceapp.errors import ValidationError
 from ceapp.i18n import _
+from ceapp.validation import excerpt
 
 FORMATS = ("csv", "xlsx", "json", "pdf")
 
 
-def _writers() -> dict[str, Callable]:
-    # Imported when asked for: reportlab and openpyxl take a while to load.
-    from ceapp.reports.equality_csv import to_csv
-    from ceapp.reports.equality_json import to_json
-    from ceapp.reports.equality_pdf import to_pdf
-    from ceapp.reports.equality_xlsx import to_xlsx
+_WRITERS = {
+    "csv": ("ceapp.reports.equality_csv", "to_csv"),
+    "xlsx": ("ceapp.reports.equality_xlsx", "to_xlsx"),
+    "json": ("ceapp.reports.equality_json", "to_json"),
+    "pdf": ("ceapp.reports.equality_pdf", "to_pdf"),
+}
 
-    return {"csv": to_csv, "xlsx": to_xlsx, "json": to_json, "pdf": to_pdf}
+
+def _writer(fmt: str) -> Callable:
+    # Only the one asked for is imported: reportlab and openpyxl take a while to load.
+    module, name = _WRITERS[fmt]
+    return getattr(importlib.import_module(module), name)
 
 
 def check_out_path(path: str | None, fmt: str) -> str:
     """Refuse an output name that cannot be written, before any work is done."""
-    if fmt not in FORMATS:
-        raise ValidationError(
-            "format",
-            _("'{value}' is not a report format. Choose one of: {formats}.").format(
-                value=fmt, formats=", ".join(FORMATS)
-            ),
-        )
     if not path or not path.strip() or "\x00" in path:
         raise ValidationError("out", _("Give the name of the file to write the report to."))
     if os.path.isdir(path):
@@ -45,6 +44,21 @@ def check_out_path(path: str | None, fmt: str) -> str:
                 folder=folder
             ),
         )
+    if not fmt:
+        raise ValidationError(
+            "format",
+            _(
+                "Say which format to write: give --format ({formats}) or end the file name "
+                "with one of them."
+            ).format(formats=", ".join(FORMATS)),
+        )
+    if fmt not in FORMATS:
+        raise ValidationError(
+            "format",
+            _("'{value}' is not a report format. Choose one of: {formats}.").format(
+                value=excerpt(fmt), formats=", ".join(FORMATS)
+            ),
+        )
     return folder
 
 
@@ -55,7 +69,7 @@ def write_report(report, *, fmt: str, path: str) -> int:
     already there is replaced whole or left as it was.
     """
     folder = check_out_path(path, fmt)
-    data = _writers()[fmt](report)
+    data = _writer(fmt)(report)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".ceapp-report-", suffix="." + fmt)
     try:
         with os.fdopen(handle, "wb") as file:
