@@ -302,6 +302,11 @@ def _plausible(dest: str, world: World) -> st.SearchStrategy[str]:
         "report_back": st.sampled_from(["yes", "no"]),
         "contact_email": st.sampled_from(["amina@example.org", "amina.example.org"]),
         "search": st.sampled_from(["forum", "50%", "under_16", "Belgrave"]),
+        "date_from": st.sampled_from(["2025-01-01", "2026-03-14", "2026-13-01"]),
+        "date_to": st.sampled_from(["2026-12-31", "2024-01-01", "tomorrow"]),
+        "threshold": st.sampled_from(["5", "10", "7", "0"]),
+        "reference": st.sampled_from(["England", "Tower Hamlets", "E06000016", "nowhere.csv"]),
+        "fmt": st.sampled_from(["csv", "xlsx", "json", "pdf", "docx"]),
     }
     if dest in fixed:
         return fixed[dest]
