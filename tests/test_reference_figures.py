@@ -64,7 +64,15 @@ def _figure(area: str, characteristic: str, category: str):
         ("Tower Hamlets", "ethnic_group", "asian_bangladeshi", 34.6, False),
         ("Tower Hamlets", "ethnic_group", "white_british", 22.9, False),
         ("Tower Hamlets", "ethnic_group", "white_other", 14.6, False),
-        ("Tower Hamlets", "ethnic_group", "asian_chinese", 3.1, False),  # estimate
+        ("Tower Hamlets", "ethnic_group", "asian_chinese", 3.0, False),  # reported, rounded
+        ("Tower Hamlets", "ethnic_group", "black_african", 5.0, False),  # council release
+        ("Tower Hamlets", "ethnic_group", "mixed_other", 1.7, False),  # still an estimate
+        # Tower Hamlets disability: the council's rounded 12.9%; its complement derived.
+        ("Tower Hamlets", "disability", "disabled", 12.9, False),
+        ("Tower Hamlets", "disability", "not_disabled", 87.1, False),
+        # England disability: derived from ONS's 9.8 million (rounded) of 56,490,048.
+        ("England", "disability", "disabled", 17.3, False),
+        ("England", "disability", "not_disabled", 82.7, False),
         # Leicester: religion counts; White rows from TS021 counts of 368,571.
         ("Leicester", "religion", "hindu", 17.87, True),
         ("Leicester", "ethnic_group", "white_british", 33.21, True),
@@ -117,6 +125,23 @@ def test_haringey_disability_given_and_its_complement_marked_derived():
     assert (not_disabled.percent, not_disabled.from_census) == (86.3, False)
 
 
+def test_england_disability_is_derived_not_age_standardised():
+    disabled = _figure("England", "disability", "disabled")
+    assert "9.8 million" in disabled.source
+    assert not disabled.from_census
+    text = (ROOT / "resources" / "reference" / "england.csv").read_text(encoding="utf-8")
+    # The age-standardised TS038ASP shares (7.5 + 10.2 = 17.7) are not used as population shares.
+    assert 17.7 not in {f.percent for f in find("England").figures["disability"].values()}
+    assert "TS038ASP" in text
+
+
+def test_partial_religion_figures_stay_in_comments():
+    halton = (ROOT / "resources" / "reference" / "halton.csv").read_text(encoding="utf-8")
+    assert "Christian 58.6%" in halton
+    for area in ("Halton", "Rotherham", "Haringey"):
+        assert "religion" not in find(area).figures
+
+
 def test_haringey_religion_given_figures_are_recorded_but_not_shipped_partial():
     text = (ROOT / "resources" / "reference" / "haringey.csv").read_text(encoding="utf-8")
     comments = "\n".join(line for line in text.splitlines() if line.startswith("#"))
@@ -151,7 +176,8 @@ def test_share_leaves_out_not_answered_and_groups_the_19_categories():
         100 * muslim / (100 - not_answered), abs=0.01
     )
     assert england.share("religion", "not_answered") is None
-    assert england.share("disability", "disabled") is None
+    assert england.share("disability", "disabled") == pytest.approx(17.3)
+    assert find("Rotherham").share("disability", "disabled") is None
     leicester = find("E06000016")
     asian = sum(
         f.percent
