@@ -10,12 +10,14 @@ is shown as typed and never runs.
 from __future__ import annotations
 
 import io
+import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ceapp.i18n import _
+from ceapp.i18n import _, ngettext
+from ceapp.monitoring import NOT_ANSWERED
 from ceapp.reports.cells import neutralise
 from ceapp.reports.characteristics import BY_NAME
 from ceapp.reports.equality import (
@@ -91,10 +93,7 @@ def _fit_columns(sheet, skip_rows: int = 0) -> None:
         for cell in row:
             if cell.value is None:
                 continue
-            if isinstance(cell.value, float):
-                length = 8
-            else:
-                length = len(str(cell.value))
+            length = 8 if isinstance(cell.value, float) else len(str(cell.value))
             widths[cell.column] = max(widths.get(cell.column, 0), length)
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(
@@ -110,8 +109,6 @@ def _report_sheet(sheet, report: EqualityReport) -> None:
             cell = _put(sheet, row, column + 1, value)
             if column == 0:
                 cell.font = BOLD
-            elif isinstance(value, str) and len(value) > WIDEST:
-                cell.alignment = WRAP
         row += 1
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     row += 1
@@ -126,9 +123,7 @@ def _report_sheet(sheet, report: EqualityReport) -> None:
     first.width = max(first.width or 0, min(WIDEST, max(len(str(v[0])) for v in heading) + 2))
     for column in TABLE_FORMATS:
         letter = get_column_letter(column + 1)
-        sheet.column_dimensions[letter].width = max(
-            sheet.column_dimensions[letter].width or 0, 14
-        )
+        sheet.column_dimensions[letter].width = max(sheet.column_dimensions[letter].width or 0, 14)
     sheet.row_dimensions[header_row].height = 32
 
 
@@ -143,48 +138,77 @@ def _trend_sheet(sheet, report: EqualityReport) -> None:
     _fit_columns(sheet)
 
 
-def source_notes(report: EqualityReport) -> list[tuple[str, str]]:
-    """(characteristic, note) on where each population figure comes from."""
+def _compared_figures(report: EqualityReport, breakdown) -> tuple[list, bool]:
+    """The reference figures a compared breakdown's population shares come from.
+
+    ethnic_group_5 is added up from the 19 ethnic group figures when the file
+    gives only those; the second value says so.
+    """
     reference = report.reference
-    if reference is None:
+    name = breakdown.characteristic.name
+    derived = name == "ethnic_group_5" and name not in reference.figures
+    source = "ethnic_group" if derived else name
+    given = reference.figures.get(source, {})
+    codes = BY_NAME[source].codes
+    return [figure for code, figure in given.items() if code in codes], derived
+
+
+def source_notes(report: EqualityReport) -> list[tuple[str, str]]:
+    """(characteristic, note) on how many of its population figures are from Census 2021 tables."""
+    if report.reference is None:
         return []
     notes = []
     for breakdown in report.breakdowns:
         if not breakdown.compared:
             continue
-        name = breakdown.characteristic.name
-        given = reference.figures.get(name)
-        if given is None and name == "ethnic_group_5":
-            detailed = reference.figures.get("ethnic_group", {})
-            census = sum(figure.from_census for figure in detailed.values())
-            if census == len(detailed):
-                note = _("Added up from the ethnic group figures, all from Census 2021 tables.")
-            else:
-                note = _(
-                    "Added up from the ethnic group figures; {census} of those {total} are from "
-                    "Census 2021 tables and the others are estimates."
-                ).format(census=census, total=len(detailed))
-            notes.append((breakdown.label, note))
+        figures, derived = _compared_figures(report, breakdown)
+        if not figures:
             continue
-        if not given:
-            continue
-        census = [code for code, figure in given.items() if figure.from_census]
-        if len(census) == len(given):
-            note = _("All {total} figures are from Census 2021 tables.").format(total=len(given))
-        elif not census:
+        total = len(figures)
+        census = sum(figure.from_census for figure in figures)
+        if derived and census == total:
+            note = _("Added up from the {total} ethnic group figures, all from Census 2021 tables.")
+        elif derived:
+            note = ngettext(
+                "Added up from the {total} ethnic group figures, of which {census} is from a "
+                "Census 2021 table; the others come from other sources (see the list of sources).",
+                "Added up from the {total} ethnic group figures, of which {census} are from "
+                "Census 2021 tables; the others come from other sources (see the list of sources).",
+                census,
+            )
+        elif census == total:
+            note = _("All {total} figures are from Census 2021 tables.")
+        elif census == 0:
             note = _(
-                "None of the {total} figures is from a Census 2021 table; they are estimates."
-            ).format(total=len(given))
+                "None of the {total} figures is from a Census 2021 table; they come from other "
+                "sources (see the list of sources)."
+            )
         else:
-            note = _(
-                "{census} of the {total} figures are from Census 2021 tables; the others "
-                "are estimates."
-            ).format(census=len(census), total=len(given))
-        notes.append((breakdown.label, note))
+            note = ngettext(
+                "{census} of the {total} figures is from a Census 2021 table; the others come "
+                "from other sources (see the list of sources).",
+                "{census} of the {total} figures are from Census 2021 tables; the others come "
+                "from other sources (see the list of sources).",
+                census,
+            )
+        notes.append((breakdown.label, note.format(census=census, total=total)))
     return notes
 
 
-def _figure_rows(report: EqualityReport) -> list[list]:
+def all_from_census(report: EqualityReport) -> bool:
+    """Whether every population figure the report compares with is from a Census 2021 table."""
+    if report.reference is None:
+        return True
+    return all(
+        figure.from_census
+        for breakdown in report.breakdowns
+        if breakdown.compared
+        for figure in _compared_figures(report, breakdown)[0]
+    )
+
+
+def figure_rows(report: EqualityReport) -> list[list]:
+    """(characteristic, category, percent, from Census 2021, source) for each population figure."""
     reference = report.reference
     if reference is None:
         return []
@@ -193,15 +217,16 @@ def _figure_rows(report: EqualityReport) -> list[list]:
         characteristic = BY_NAME.get(name)
         label = characteristic.label_text() if characteristic else name
         for code, figure in given.items():
-            category = code
             if characteristic is not None and code in characteristic.codes:
                 category = characteristic.category_label(code)
+            else:
+                category = _("Not answered") if code == NOT_ANSWERED else code
             rows.append(
                 [
                     label,
                     category,
                     figure.percent,
-                    _("Yes") if figure.from_census else _("No, an estimate"),
+                    _("Yes") if figure.from_census else _("No"),
                     figure.source,
                 ]
             )
@@ -254,7 +279,7 @@ def _about_sheet(sheet, report: EqualityReport) -> None:
                 cell.alignment = WRAP
         row += 1
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
-    figures = _figure_rows(report)
+    figures = figure_rows(report)
     if figures:
         row += 1
         names = [
@@ -278,13 +303,18 @@ def _about_sheet(sheet, report: EqualityReport) -> None:
     sheet.column_dimensions["E"].width = 70
 
 
+def _sheet_title(text: str) -> str:
+    """A translated name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", " ", text).strip("' ")[:31] or "Sheet"
+
+
 def to_xlsx(report: EqualityReport) -> bytes:
     workbook = Workbook()
     report_sheet = workbook.active
-    report_sheet.title = _("Report")
+    report_sheet.title = _sheet_title(_("Report"))
     _report_sheet(report_sheet, report)
-    _trend_sheet(workbook.create_sheet(_("Trend by quarter")), report)
-    _about_sheet(workbook.create_sheet(_("About")), report)
+    _trend_sheet(workbook.create_sheet(_sheet_title(_("Trend by quarter"))), report)
+    _about_sheet(workbook.create_sheet(_sheet_title(_("About"))), report)
     workbook.properties.title = _("Equality monitoring report")
     workbook.properties.subject = _("Attendees by protected characteristic")
     workbook.properties.creator = "ceapp"
