@@ -52,7 +52,7 @@ class Bundle:
     ops: list[tuple] = field(default_factory=list)
     # Ops the bundle carries that this laptop already held when it was read.
     already_held: int = 0
-    created: set = field(default_factory=set)
+    created: dict = field(default_factory=dict)
     links: set = field(default_factory=set)
 
     @property

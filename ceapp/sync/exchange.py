@@ -13,9 +13,10 @@ in one transaction. See docs/architecture.md, "Sync".
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ceapp.errors import BundleRefusedError, ImportCancelledError, NotFoundError, ValidationError
@@ -25,6 +26,8 @@ from ceapp.schema import TABLE_CODES, TABLES
 from ceapp.store import Store
 from ceapp.sync import bundle, encryption, files, identity, merge, ops_check, trust
 from ceapp.sync.merge import MergeSummary
+
+MERGE_CACHE_KIB = 256 * 1024
 
 Progress = Callable[[str, int, int], None]
 
@@ -283,7 +286,7 @@ def import_bundles(
     merge.check_references(store, bundles)
     identity.renew_if_copied(store)
     result = ImportResult(summary=MergeSummary())
-    with store.transaction():
+    with _large_cache(store), store.transaction():
         for each in bundles:
 
             def merging(done: int, total: int, each=each) -> None:
@@ -294,7 +297,12 @@ def import_bundles(
 
             result.summary.add(
                 merge.merge(
-                    store, each.ops, progress=merging, cancelled=cancelled, source=each.path
+                    store,
+                    each.ops,
+                    progress=merging,
+                    cancelled=cancelled,
+                    source=each.path,
+                    created=each.created,
                 )
             )
             result.summary.ops_received += each.already_held
@@ -308,6 +316,21 @@ def import_bundles(
         if cancelled is not None and cancelled():
             raise ImportCancelledError(merge.CANCELLED())
     return result
+
+
+@contextlib.contextmanager
+def _large_cache(store: Store) -> Iterator[None]:
+    """A page cache the size the demo generator uses, for the length of a merge.
+
+    A first import writes every record and its ops; with SQLite's default
+    2 MB cache, each batch evicts the index pages the next one needs.
+    """
+    previous = store.scalar("PRAGMA cache_size")
+    store.conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _remember_peer(store: Store, each: bundle.Bundle) -> None:

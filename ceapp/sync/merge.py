@@ -114,10 +114,12 @@ def merge(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     source: str = "",
+    created: dict | None = None,
 ) -> MergeSummary:
     """Merge checked ops (as ops_check gives them) into the open transaction.
 
-    `source` names the bundle in refusals.
+    `source` names the bundle in refusals; `created` is the checker's
+    {(table code, stored id): (id, values in column order)} of its creates.
     """
     store.require_transaction()
     store.flush_log()
@@ -182,6 +184,7 @@ def merge(
     # rebuilt one by one from all their ops.
     fresh: dict[int, list[tuple]] = {}
     fresh_keys = set()
+    created = created or {}
     for code, row_id, value in conn.execute(
         "SELECT i.tbl, i.row_id, i.value FROM temp.incoming i WHERE i.field = ?"
         " AND NOT EXISTS (SELECT 1 FROM main.changes c WHERE c.tbl = i.tbl AND c.row_id = i.row_id)"
@@ -189,7 +192,10 @@ def merge(
         " AND j.row_id = i.row_id AND j.field != ?) ORDER BY i.tbl, i.row_id",
         (CREATE_FIELD, CREATE_FIELD),
     ):
-        fresh.setdefault(code, []).append((decode_id(row_id), value))
+        known = created.get((code, row_id))
+        if known is None:
+            known = decode_id(row_id), create_values(TABLES[TABLE_NAMES[code]], value)
+        fresh.setdefault(code, []).append(known)
         fresh_keys.add((code, row_id))
     new_rows = [
         key
@@ -310,12 +316,14 @@ def _insert_new(
 ) -> None:
     """Insert records that arrive as a single create, many to a statement.
 
+    `batch` holds (id, values in column order).
+
     The same rule as expected_row: a record whose cascading parent is gone
     stays out, a detached link to a gone record is cleared.
     """
     columns = spec.columns
     # Lists by position, not dicts by name: this is the hot path of an import.
-    rows = [[row_id, *create_values(spec, value)] for row_id, value in batch]
+    rows = [[row_id, *values] for row_id, values in batch]
     for column, parent, how in spec.parents:
         position = columns.index(column) + 1
         links = {row[position] for row in rows if row[position] is not None}

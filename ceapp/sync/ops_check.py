@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+import json.scanner
 import re
 import sqlite3
 
@@ -30,7 +31,6 @@ from ceapp.log_encoding import (
     base_text,
     decode_create,
     decode_id,
-    encode_create,
     encode_id,
     kind_and_field,
     node_hex,
@@ -46,6 +46,9 @@ MAX_STAMP = 1 << 62
 MAX_BASES = 64
 MAX_TEXT = 100_000
 FIELD_COUNT = 9
+# The C scanner behind json.loads, called directly: an import reads a
+# million lines, and json.loads adds two Python calls to each.
+_SCAN = json.scanner.make_scanner(json.JSONDecoder())
 
 
 def is_node(value) -> bool:
@@ -234,7 +237,9 @@ class OpChecker:
         self.already_held = 0
         # Records the bundle creates, and (parent table code, id) of every
         # link it makes, for merge.check_references.
-        self.created: set[tuple[int, object]] = set()
+        # For each: its id as text and its values in column order, which
+        # merge inserts as they are instead of decoding the stored JSON again.
+        self.created: dict[tuple[int, object], tuple[str, list]] = {}
         self.links: set[tuple[int, object]] = set()
 
     @property
@@ -252,10 +257,13 @@ class OpChecker:
     def add(self, line: bytes) -> None:
         try:
             text = line.decode()
-            op = json.loads(text)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            # RecursionError: thousands of nested brackets, which no op has.
+            op, end = _SCAN(text, 0)
+        except (StopIteration, ValueError, UnicodeDecodeError, RecursionError):
+            # StopIteration: no JSON value starts the line. RecursionError:
+            # thousands of nested brackets, which no op has.
             raise self.refuse(_("it is not readable")) from None
+        if end != len(text) and text[end:].strip(" \t\r"):
+            raise self.refuse(_("it is not readable"))
         deep = len(text) > MAX_TEXT or _suspect(text)
         if not isinstance(op, list) or len(op) != FIELD_COUNT:
             raise self.refuse(_("it does not have the parts a change has"))
@@ -298,7 +306,8 @@ class OpChecker:
                         )
                         if problem is not None:
                             raise self.refuse(problem)
-                value_json = encode_create(spec, value)
+                positional = [value[column] for column in spec.columns]
+                value_json = canonical_json(positional)
         elif kind == SET:
             if field not in spec.columns:
                 raise self.refuse(_("it sets a field its table does not have"))
@@ -331,7 +340,7 @@ class OpChecker:
             self.already_held += 1
             return
         if kind == CREATE:
-            self.created.add(identity[:2])
+            self.created[identity[:2]] = (row_id, positional)
         for column, parent, _how in spec.parents:
             link = value.get(column) if kind == CREATE else value if field == column else None
             if link is not None:
