@@ -30,6 +30,30 @@ def add_count(store: Store, *, event_id: str, role: str, count=1) -> str:
         )
 
 
+def add_counts(store: Store, entries: list[dict]) -> list[str]:
+    """add_count for many entries at once (bulk entry, the demo); returns their ids.
+
+    Each entry is add_count's keywords (event_id, role, count) and is checked
+    as add_count checks it, in order, so an entry taking away people counts
+    those added by the entries before it.
+    """
+    with store.transaction():
+        references = validation.References(store)
+        totals: dict[tuple[str, str], int] = {}
+        records = []
+        for entry in entries:
+            event_id = references.check(
+                "event_id", entry.get("event_id"), table="events", label=_("Event"), required=True
+            )
+            role, count = _check_entry(entry.get("role"), entry.get("count", 1))
+            key = (event_id, role)
+            if key not in totals:
+                totals[key] = role_total(store, event_id=event_id, role=role)
+            totals[key] = _check_total(totals[key], role, count)
+            records.append({"event_id": event_id, "role": role, "delta": count})
+        return changes.create_many(store, "attendance", records)
+
+
 def check_count(store: Store, *, event_id: str, role: str, count=1) -> tuple[str, str, int]:
     """Raise the ValidationError add_count would, without writing; returns the cleaned values.
 
@@ -39,6 +63,12 @@ def check_count(store: Store, *, event_id: str, role: str, count=1) -> tuple[str
     event_id = validation.reference(
         store, "event_id", event_id, table="events", label=_("Event"), required=True
     )
+    role, count = _check_entry(role, count)
+    _check_total(role_total(store, event_id=event_id, role=role), role, count)
+    return event_id, role, count
+
+
+def _check_entry(role, count) -> tuple[str, int]:
     role = validation.choice("role", role, ATTENDANCE_ROLES, label=_("Role"))
     count = validation.whole_number("count", count, label=_("Count"))
     if count == 0:
@@ -50,7 +80,11 @@ def check_count(store: Store, *, event_id: str, role: str, count=1) -> tuple[str
                 count=count, limit=MAX_SINGLE_ENTRY
             ),
         )
-    total = role_total(store, event_id=event_id, role=role)
+    return role, count
+
+
+def _check_total(total: int, role: str, count: int) -> int:
+    """The role's new total after `count`; refused if it would fall below zero."""
     if total + count < 0:
         raise ValidationError(
             "count",
@@ -59,7 +93,7 @@ def check_count(store: Store, *, event_id: str, role: str, count=1) -> tuple[str
                 "so you can take away at most {current}."
             ).format(total=total + count, role=ATTENDANCE_ROLES.label(role), current=total),
         )
-    return event_id, role, count
+    return total + count
 
 
 def role_total(store: Store, *, event_id: str, role: str) -> int:
@@ -93,27 +127,59 @@ def add_register_entry(
 ) -> str:
     """Put a named person on an event's register; refused without their consent."""
     with store.transaction():
-        event_id = validation.reference(
-            store, "event_id", event_id, table="events", label=_("Event"), required=True
+        entry = _clean_register_entry(
+            validation.References(store),
+            event_id=event_id,
+            name=name,
+            consent=consent,
+            consent_recorded_by=consent_recorded_by,
+            contact=contact,
+            at=at,
         )
-        if not validation.flag("consent", consent, label=_("Consent")):
-            raise ValidationError(
-                "consent",
-                _(
-                    "A name can only go on the register with the person's consent. "
-                    "Count them instead, or record their consent first."
-                ),
-            )
-        entry = {
-            "event_id": event_id,
-            "name": validation.text("name", name, label=_("Name")),
-            "contact": validation.text("contact", contact, label=_("Contact"), required=False),
-            "consent_recorded_by": validation.text(
-                "consent_recorded_by", consent_recorded_by, label=_("Consent recorded by")
-            ),
-            "consent_recorded_at": at or datetime.now(UTC).isoformat(timespec="seconds"),
-        }
         return changes.create(store, "register_entries", entry)
+
+
+def add_register_entries(store: Store, entries: list[dict]) -> list[str]:
+    """add_register_entry for many people at once (the demo); returns their ids.
+
+    Each entry is add_register_entry's keywords, checked as it checks them.
+    """
+    with store.transaction():
+        references = validation.References(store)
+        records = [_clean_register_entry(references, **entry) for entry in entries]
+        return changes.create_many(store, "register_entries", records)
+
+
+def _clean_register_entry(
+    references: validation.References,
+    *,
+    event_id: str,
+    name: str,
+    consent: bool,
+    consent_recorded_by: str,
+    contact: str | None = None,
+    at: str | None = None,
+) -> dict:
+    event_id = references.check(
+        "event_id", event_id, table="events", label=_("Event"), required=True
+    )
+    if not validation.flag("consent", consent, label=_("Consent")):
+        raise ValidationError(
+            "consent",
+            _(
+                "A name can only go on the register with the person's consent. "
+                "Count them instead, or record their consent first."
+            ),
+        )
+    return {
+        "event_id": event_id,
+        "name": validation.text("name", name, label=_("Name")),
+        "contact": validation.text("contact", contact, label=_("Contact"), required=False),
+        "consent_recorded_by": validation.text(
+            "consent_recorded_by", consent_recorded_by, label=_("Consent recorded by")
+        ),
+        "consent_recorded_at": at or datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def register(store: Store, event_id: str) -> list[dict]:

@@ -18,7 +18,7 @@ def add_feedback(
             store,
             "feedback_responses",
             _clean_feedback(
-                store,
+                validation.References(store),
                 event_id=event_id,
                 language=language,
                 answers=answers,
@@ -27,9 +27,22 @@ def add_feedback(
         )
 
 
-def _clean_feedback(store: Store, *, event_id, language, answers, received_on) -> dict:
-    event_id = validation.reference(
-        store, "event_id", event_id, table="events", label=_("Event"), required=True
+def add_feedback_sheets(store: Store, sheets: list[dict]) -> list[str]:
+    """add_feedback for many sheets at once (the demo); returns their ids.
+
+    Each sheet is add_feedback's keywords, checked as it checks them.
+    """
+    with store.transaction():
+        references = validation.References(store)
+        records = [_clean_feedback(references, **sheet) for sheet in sheets]
+        return changes.create_many(store, "feedback_responses", records)
+
+
+def _clean_feedback(
+    references: validation.References, *, event_id, language, answers, received_on
+) -> dict:
+    event_id = references.check(
+        "event_id", event_id, table="events", label=_("Event"), required=True
     )
     languages = validation.languages("language", [language], label=_("Language"))
     if not isinstance(answers, dict) or not answers:

@@ -73,10 +73,15 @@ def _after_last_change(store: Store, issue_id: str) -> str:
     Two changes within one millisecond (or after the clock was put back) must
     still list in the order they were made.
     """
-    now = _now()
     last = store.scalar(
         "SELECT max(changed_at) FROM issue_status_history WHERE issue_id = ?", (issue_id,)
     )
+    return _after(last)
+
+
+def _after(last: str | None) -> str:
+    """Now, or a millisecond after `last` (a change's time) if that is not earlier."""
+    now = _now()
     if last is None or now > last:
         return now
     try:
@@ -102,38 +107,115 @@ def add_issue(
 ) -> str:
     """Log an issue raised by the public; it starts 'open'. Returns its id."""
     with store.transaction():
-        v = validation
-        issue = {
-            "title": v.text("title", title, label=_("Issue")),
-            "detail": v.text(
-                "detail", detail, label=_("Detail"), required=False, limit=v.LONG_TEXT
-            ),
-            "theme": v.choice("theme", theme, ISSUE_THEMES, label=_("Theme")),
-            "event_id": v.reference(store, "event_id", event_id, table="events", label=_("Event")),
-            "area_id": v.reference(store, "area_id", area_id, table="areas", label=_("Area")),
-            "partner_id": v.reference(
-                store, "partner_id", partner_id, table="partners", label=_("Responsible partner")
-            ),
-            "report_back": v.flag("report_back", report_back, label=_("Report back")),
-            "status": "open",
-            "response": None,
-        }
-        recorded_by = v.text("recorded_by", recorded_by, label=_("Recorded by"))
-        if issue["event_id"] and not issue["area_id"]:
-            # Raised at a forum: the forum's area is the issue's area unless told otherwise.
-            issue["area_id"] = store.scalar(
-                "SELECT area_id FROM events WHERE id = ?", (issue["event_id"],)
-            )
-        if raised_on is None and issue["event_id"]:
-            raised_on = store.scalar(
-                "SELECT substr(starts_at, 1, 10) FROM events WHERE id = ?", (issue["event_id"],)
-            )
-        issue["raised_on"] = v.date_text(
-            "raised_on", raised_on or _now()[:10], label=_("Date raised")
+        issue, recorded_by = _clean_issue(
+            store,
+            validation.References(store),
+            title=title,
+            theme=theme,
+            recorded_by=recorded_by,
+            event_id=event_id,
+            area_id=area_id,
+            partner_id=partner_id,
+            detail=detail,
+            report_back=report_back,
+            raised_on=raised_on,
         )
         issue_id = changes.create(store, "issues", issue)
         _record_status(store, issue_id, "open", by=recorded_by, at=at, note=None)
         return issue_id
+
+
+def _clean_issue(
+    store: Store,
+    references: validation.References,
+    *,
+    title: str,
+    theme: str,
+    recorded_by: str,
+    event_id: str | None = None,
+    area_id: str | None = None,
+    partner_id: str | None = None,
+    detail: str | None = None,
+    report_back: bool = False,
+    raised_on: str | None = None,
+) -> tuple[dict, str]:
+    """add_issue's checks: the new issue's fields and who recorded it."""
+    v = validation
+    issue = {
+        "title": v.text("title", title, label=_("Issue")),
+        "detail": v.text("detail", detail, label=_("Detail"), required=False, limit=v.LONG_TEXT),
+        "theme": v.choice("theme", theme, ISSUE_THEMES, label=_("Theme")),
+        "event_id": references.check("event_id", event_id, table="events", label=_("Event")),
+        "area_id": references.check("area_id", area_id, table="areas", label=_("Area")),
+        "partner_id": references.check(
+            "partner_id", partner_id, table="partners", label=_("Responsible partner")
+        ),
+        "report_back": v.flag("report_back", report_back, label=_("Report back")),
+        "status": "open",
+        "response": None,
+    }
+    recorded_by = v.text("recorded_by", recorded_by, label=_("Recorded by"))
+    if issue["event_id"] and (not issue["area_id"] or raised_on is None):
+        event_area, event_day = store.conn.execute(
+            "SELECT area_id, substr(starts_at, 1, 10) FROM events WHERE id = ?",
+            (issue["event_id"],),
+        ).fetchone()
+        # Raised at a forum: the forum's area is the issue's area unless told otherwise.
+        issue["area_id"] = issue["area_id"] or event_area
+        if raised_on is None:
+            raised_on = event_day
+    issue["raised_on"] = v.date_text("raised_on", raised_on or _now()[:10], label=_("Date raised"))
+    return issue, recorded_by
+
+
+def add_tracked_issues(store: Store, raised: list[dict]) -> list[str]:
+    """Log issues together with what happened to them since (the demo); returns their ids.
+
+    Each item is add_issue's keywords plus `updates`: a list of
+    update_issue's keywords (without the issue id), applied in order. Every
+    step is checked as add_issue and update_issue check it, and the records
+    and change log come out as those calls would leave them; nothing is read
+    back, as the issues are new.
+    """
+    with store.transaction():
+        references = validation.References(store)
+        ids = []
+        history = []
+        history_ids = []
+        for item in raised:
+            item = dict(item)
+            updates = item.pop("updates", ())
+            at = item.pop("at", None)
+            issue, recorded_by = _clean_issue(store, references, **item)
+            issue_id = changes.new_id()
+            entries = [_status_entry(issue_id, "open", by=recorded_by, at=at, note=None, last=None)]
+            entry_ids = [changes.new_id()]
+            current = dict(issue)
+            edits = []
+            for update in updates:
+                fields, changed_by, note, at = _clean_update(references, current, **update)
+                edits.append(fields)
+                # What update_issue's changes.update would find changed.
+                changed = {
+                    column: value
+                    for column, value in fields.items()
+                    if current[column] != (int(value) if isinstance(value, bool) else value)
+                }
+                current.update(changed)
+                if "status" in changed or (note and not changed):
+                    last = entries[-1]["changed_at"]
+                    entries.append(
+                        _status_entry(
+                            issue_id, current["status"], by=changed_by, at=at, note=note, last=last
+                        )
+                    )
+                    entry_ids.append(changes.new_id())
+            changes.create_edited(store, "issues", issue, edits, row_id=issue_id)
+            ids.append(issue_id)
+            history += entries
+            history_ids += entry_ids
+        changes.create_many(store, "issue_status_history", history, ids=history_ids)
+        return ids
 
 
 def _record_status(store: Store, issue_id: str, status: str, *, by: str, at, note) -> None:
@@ -148,6 +230,17 @@ def _record_status(store: Store, issue_id: str, status: str, *, by: str, at, not
             "note": note,
         },
     )
+
+
+def _status_entry(issue_id: str, status: str, *, by: str, at, note, last: str | None) -> dict:
+    """A history entry for an issue whose latest entry so far was at `last`."""
+    return {
+        "issue_id": issue_id,
+        "status": status,
+        "changed_at": at or _after(last),
+        "changed_by": by,
+        "note": note,
+    }
 
 
 def check_response(status: str, response: str | None) -> None:
@@ -182,32 +275,67 @@ def update_issue(
     A change of status adds a history entry saying when and who. Returns the
     fields that changed.
     """
+    # Checked before the issue is looked up, as they always were.
+    changed_by = validation.text("changed_by", changed_by, label=_("Changed by"))
+    note = validation.text(
+        "note", note, label=_("Note"), required=False, limit=validation.LONG_TEXT
+    )
+    with store.transaction():
+        current = changes.read(store, "issues", issue_id)
+        fields, changed_by, note, at = _clean_update(
+            validation.References(store),
+            current,
+            changed_by=changed_by,
+            status=status,
+            response=response,
+            partner_id=partner_id,
+            report_back=report_back,
+            theme=theme,
+            note=note,
+            at=at,
+        )
+        changed = changes.update(store, "issues", issue_id, fields)
+        if "status" in changed or (note and not changed):
+            new_status = fields.get("status", current["status"])
+            _record_status(store, issue_id, new_status, by=changed_by, at=at, note=note)
+        return changed
+
+
+def _clean_update(
+    references: validation.References,
+    current: dict,
+    *,
+    changed_by: str,
+    status: str | None = None,
+    response: str | None = None,
+    partner_id: str | None = None,
+    report_back: bool | None = None,
+    theme: str | None = None,
+    note: str | None = None,
+    at: str | None = None,
+) -> tuple[dict, str, str | None, str | None]:
+    """update_issue's checks against the issue as it stands: (fields, changed_by, note, at)."""
     v = validation
     changed_by = v.text("changed_by", changed_by, label=_("Changed by"))
     note = v.text("note", note, label=_("Note"), required=False, limit=v.LONG_TEXT)
-    with store.transaction():
-        current = changes.read(store, "issues", issue_id)
-        fields = {}
-        if status is not None:
-            fields["status"] = v.choice("status", status, ISSUE_STATUSES, label=_("Status"))
-        if response is not None:
-            fields["response"] = v.text(
-                "response", response, label=_("Response"), required=False, limit=v.LONG_TEXT
-            )
-        if partner_id is not None:
-            fields["partner_id"] = v.reference(
-                store, "partner_id", partner_id, table="partners", label=_("Responsible partner")
-            )
-        if report_back is not None:
-            fields["report_back"] = v.flag("report_back", report_back, label=_("Report back"))
-        if theme is not None:
-            fields["theme"] = v.choice("theme", theme, ISSUE_THEMES, label=_("Theme"))
-        new_status = fields.get("status", current["status"])
-        check_response(new_status, fields.get("response", current["response"]))
-        changed = changes.update(store, "issues", issue_id, fields)
-        if "status" in changed or (note and not changed):
-            _record_status(store, issue_id, new_status, by=changed_by, at=at, note=note)
-        return changed
+    fields = {}
+    if status is not None:
+        fields["status"] = v.choice("status", status, ISSUE_STATUSES, label=_("Status"))
+    if response is not None:
+        fields["response"] = v.text(
+            "response", response, label=_("Response"), required=False, limit=v.LONG_TEXT
+        )
+    if partner_id is not None:
+        fields["partner_id"] = references.check(
+            "partner_id", partner_id, table="partners", label=_("Responsible partner")
+        )
+    if report_back is not None:
+        fields["report_back"] = v.flag("report_back", report_back, label=_("Report back"))
+    if theme is not None:
+        fields["theme"] = v.choice("theme", theme, ISSUE_THEMES, label=_("Theme"))
+    new_status = fields.get("status", current["status"])
+    check_response(new_status, fields.get("response", current["response"]))
+    return fields, changed_by, note, at
 
 
 def list_issues(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from ceapp import languages as language_codes
 from ceapp.errors import ValidationError
@@ -190,7 +191,7 @@ def languages(field: str, values, *, label: str) -> list[str]:
     """Language codes (en, bn, so, pa, ar, syl, ...) checked against Babel's locale data."""
     codes = []
     for value in _as_list(values):
-        code = language_codes.normalise(value)
+        code = _language_code(value)
         if code is None:
             raise ValidationError(
                 field,
@@ -201,6 +202,10 @@ def languages(field: str, values, *, label: str) -> list[str]:
             )
         codes.append(code)
     return sorted(set(codes))
+
+
+# Babel's locale data answers the same few codes over and over in bulk entry.
+_language_code = lru_cache(maxsize=1024)(language_codes.normalise)
 
 
 def datetime_text(field: str, value, *, label: str, required: bool = True) -> str | None:
@@ -311,3 +316,24 @@ def reference(store, field: str, value, *, table: str, label: str, required: boo
             ),
         )
     return str(value)
+
+
+class References:
+    """reference() for a batch written in one transaction: each id found is looked up once.
+
+    Only ids found are remembered, so a missing one is refused with the same
+    message every time. Valid while the batch deletes nothing it checks.
+    """
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self._found: dict[str, set[str]] = {}
+
+    def check(self, field: str, value, *, table: str, label: str, required: bool = False):
+        found = self._found.setdefault(table, set())
+        if isinstance(value, str) and value in found:
+            return value
+        checked = reference(self.store, field, value, table=table, label=label, required=required)
+        if checked is not None:
+            found.add(checked)
+        return checked

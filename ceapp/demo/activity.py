@@ -2,7 +2,9 @@
 slips, issues raised and followed up, and feedback sheets returned.
 
 Every record goes through the domain modules, so it is validated and
-logged exactly as if someone had typed it in.
+logged exactly as if someone had typed it in; each kind of record of an
+event is handed over as one batch (their bulk forms check each record as
+the one-at-a-time functions do, and write the batch with one statement).
 """
 
 from __future__ import annotations
@@ -189,38 +191,46 @@ def _add_attendance(store: Store, rng: random.Random, occasion: Occasion, *, unt
     if occasion.young:
         # A youth session: most of the public there are young people.
         counts["young_person"] = counts.get("young_person", 0) + counts.pop("resident", 0)
+    typed = []
     for role, count in counts.items():
         if count <= 0:
             continue
         if count > 30 and rng.random() < 0.15:
             # Two doors, two clipboards: the count arrives in two entries.
             first = rng.randint(1, count - 1)
-            attendance.add_count(store, event_id=occasion.event_id, role=role, count=first)
-            attendance.add_count(store, event_id=occasion.event_id, role=role, count=count - first)
+            typed += [(role, first), (role, count - first)]
         elif rng.random() < 0.02:
             # A slip of the finger, put right with a negative entry.
             extra = rng.randint(1, 9)
-            attendance.add_count(store, event_id=occasion.event_id, role=role, count=count + extra)
-            attendance.add_count(store, event_id=occasion.event_id, role=role, count=-extra)
+            typed += [(role, count + extra), (role, -extra)]
         else:
-            attendance.add_count(store, event_id=occasion.event_id, role=role, count=count)
+            typed.append((role, count))
+    if typed:
+        attendance.add_counts(
+            store,
+            [{"event_id": occasion.event_id, "role": role, "count": n} for role, n in typed],
+        )
     return counts.get("resident", 0) + counts.get("young_person", 0)
 
 
 def _add_register(store: Store, rng: random.Random, occasion: Occasion, public: int) -> None:
     place = occasion.place
+    entries = []
     for _index in range(min(public, 40)):
         given, surname = person(rng, place.borough)
         signed_in = occasion.starts + timedelta(minutes=rng.randint(-10, 20))
-        attendance.add_register_entry(
-            store,
-            event_id=occasion.event_id,
-            name=f"{given} {surname}",
-            contact=None,
-            consent=True,
-            consent_recorded_by=rng.choice(place.officers),
-            at=utc_stamp(signed_in),
+        entries.append(
+            {
+                "event_id": occasion.event_id,
+                "name": f"{given} {surname}",
+                "contact": None,
+                "consent": True,
+                "consent_recorded_by": rng.choice(place.officers),
+                "at": utc_stamp(signed_in),
+            }
         )
+    if entries:
+        attendance.add_register_entries(store, entries)
 
 
 def _add_monitoring(store: Store, rng: random.Random, occasion: Occasion, public: int) -> None:
@@ -250,60 +260,63 @@ def _add_issues(store: Store, rng: random.Random, occasion: Occasion, *, until: 
     place = occasion.place
     themes = list(THEME_WEIGHTS)
     weights = list(THEME_WEIGHTS.values())
+    raised = []
     for _index in range(_issue_count(rng, occasion.method)):
         theme = rng.choices(themes, weights=weights)[0]
         partner_kind = rng.choice(THEME_PARTNER.get(theme, ("council",)))
         partner_id = place.partner(rng, partner_kind) if rng.random() < 0.9 else None
         recorded_by = rng.choice(place.officers)
         title = fill(rng.choice(texts.ISSUE_TITLES[theme]), rng, place, ward=occasion.ward)
-        raised = occasion.ends + timedelta(minutes=rng.randint(0, 40))
-        issue_id = issues.add_issue(
-            store,
-            title=title,
-            theme=theme,
-            recorded_by=recorded_by,
-            event_id=occasion.event_id,
-            partner_id=partner_id,
-            detail=rng.choice(texts.ISSUE_DETAILS),
-            report_back=rng.random() < 0.55,
-            at=utc_stamp(raised),
-        )
+        when = occasion.ends + timedelta(minutes=rng.randint(0, 40))
+        issue = {
+            "title": title,
+            "theme": theme,
+            "recorded_by": recorded_by,
+            "event_id": occasion.event_id,
+            "partner_id": partner_id,
+            "detail": rng.choice(texts.ISSUE_DETAILS),
+            "report_back": rng.random() < 0.55,
+            "at": utc_stamp(when),
+        }
         staff = place.police_officers if partner_kind == "police" else place.officers
-        _follow_up(
-            store,
+        issue["updates"] = _follow_up(
             rng,
-            issue_id,
             theme=theme,
             partner=place.partner_names.get(partner_id),
             staff=staff,
-            since=raised,
+            since=when,
             until=until,
         )
+        raised.append(issue)
+    if raised:
+        issues.add_tracked_issues(store, raised)
 
 
 def _follow_up(
-    store: Store,
     rng: random.Random,
-    issue_id: str,
     *,
     theme: str,
     partner: str | None,
     staff: list[str],
     since: datetime,
     until: date,
-) -> None:
-    """Walk an issue along open → referred → in progress → answered → closed."""
+) -> list[dict]:
+    """Walk an issue along open → referred → in progress → answered → closed.
+
+    Returns the updates, as issues.update_issue's keywords.
+    """
     moment = since
+    updates: list[dict] = []
     for status, chance, (fewest, most) in ISSUE_STEPS:
         if status == "referred" and partner is None:
             continue  # the council deals with it itself
         if rng.random() >= chance:
-            return
+            return updates
         day = (moment + timedelta(days=rng.randint(fewest, most))).date()
         while day.weekday() >= 5:
             day += timedelta(days=1)
         if day > until:
-            return
+            return updates
         moment = datetime.combine(day, datetime.min.time()) + timedelta(
             minutes=rng.randint(9 * 60, 17 * 60)
         )
@@ -316,13 +329,8 @@ def _follow_up(
             fields["response"] = texts.ISSUE_RESPONSES[theme]
         else:
             fields["note"] = rng.choice(texts.CLOSING_NOTES)
-        issues.update_issue(
-            store,
-            issue_id,
-            changed_by=rng.choice(staff),
-            at=utc_stamp(moment),
-            **fields,
-        )
+        updates.append({"changed_by": rng.choice(staff), "at": utc_stamp(moment), **fields})
+    return updates
 
 
 def _add_feedback(
@@ -330,6 +338,7 @@ def _add_feedback(
 ) -> None:
     sheets = min(30, max(1, round(public * rng.uniform(0.05, 0.2))))
     other_languages = [code for code in occasion.languages if code != "en"]
+    returned = []
     for _index in range(sheets):
         language = "en"
         if other_languages and rng.random() < 0.45:
@@ -343,10 +352,12 @@ def _add_feedback(
         if comments and rng.random() < 0.6:
             answers["comments"] = rng.choice(comments)
         received = min(until, occasion.starts.date() + timedelta(days=rng.randint(0, 21)))
-        feedback.add_feedback(
-            store,
-            event_id=occasion.event_id,
-            language=language,
-            answers=answers,
-            received_on=received.isoformat(),
+        returned.append(
+            {
+                "event_id": occasion.event_id,
+                "language": language,
+                "answers": answers,
+                "received_on": received.isoformat(),
+            }
         )
+    feedback.add_feedback_sheets(store, returned)
