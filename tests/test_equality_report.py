@@ -330,3 +330,22 @@ def test_printed_report_shows_the_rule_and_hides_small_counts(database):
     assert code == 0, err
     assert "Counts under 5 are shown as <5" in out
     assert "<5" in out
+
+
+def test_a_few_who_prefer_not_to_say_never_hide_the_breakdown(store):
+    event = make_event(store)
+    _slips(store, event, 33, sex="female")
+    _slips(store, event, 2, sex="prefer_not_to_say")
+    sex = equality_report(store, Selection()).breakdown("sex")
+    assert not sex.withheld
+    assert (sex.answered, sex.prefer_not_to_say, sex.not_answered) == (33, 2, 0)
+    assert [c.count for c in sex.categories] == [33, 0]
+
+
+def test_findings_say_when_too_few_can_be_compared(store):
+    event = make_event(store)
+    _slips(store, event, 12)  # slips handed in blank
+    report = equality_report(store, Selection(), reference=reference_figures.find("England"))
+    assert report.findings == [
+        "There are too few answers to compare attendees with the population of England."
+    ]

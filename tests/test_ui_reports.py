@@ -155,7 +155,7 @@ def test_a_borough_report_shows_the_counts_the_database_holds(
     assert shown["Female"][COUNT] == str(expected["female"])
     assert shown["Male"][COUNT] == str(expected["male"])
     assert page.breakdown_label.text() == (
-        "Answered: 33; prefer not to say: <5; not answered: [c]."
+        "Answered: 33; prefer not to say: 2; not answered: 6."
     )
     assert "Borough: Tower Hamlets" in page.selection_label.text()
     assert "Events: 2; monitoring responses: 41" in page.selection_label.text()
@@ -170,7 +170,7 @@ def test_a_borough_report_shows_the_counts_the_database_holds(
     assert model.data(model.index(male, COUNT), Qt.ItemDataRole.TextAlignmentRole) & int(
         Qt.AlignmentFlag.AlignRight
     )
-    assert "Men are 50% of Test Borough's residents but 30.3%" in page.findings_label.text()
+    assert "Men are 50% of residents in Test Borough but 30.3%" in page.findings_label.text()
     # The rule in force is always on show beside the table.
     assert page.rule_label.isVisible()
     assert page.rule_label.text() == disclosure.describe(disclosure.Rule())

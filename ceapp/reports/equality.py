@@ -31,7 +31,13 @@ FEWEST_EXPECTED = 5
 FINDING_SHARE = 5.0
 MOST_FINDINGS = 6
 
-UNDER_REPRESENTED, OVER_REPRESENTED, IN_LINE, TOO_FEW = "under", "over", "in_line", "too_few"
+UNDER_REPRESENTED, OVER_REPRESENTED, IN_LINE, TOO_FEW, HIDDEN = (
+    "under",
+    "over",
+    "in_line",
+    "too_few",
+    "hidden",
+)
 
 
 def representation_text(code: str | None) -> str:
@@ -40,6 +46,7 @@ def representation_text(code: str | None) -> str:
         OVER_REPRESENTED: _("Over-represented"),
         IN_LINE: _("In line with the population"),
         TOO_FEW: _("Too few to say"),
+        HIDDEN: _("Count hidden"),
     }.get(code, "")
 
 
@@ -131,6 +138,27 @@ def _published_column(values: list[int], rule: disclosure.Rule) -> tuple[list, d
     return [row[0] for row in published.cells], published.total
 
 
+def _published_count(value: int, rule: disclosure.Rule) -> disclosure.Cell:
+    """A total that is published: rounded if the rule rounds, "<10" if too small to break down."""
+    _only, total = _published_column([value], rule)
+    return total
+
+
+def _unanswered(prefer: int, missing: int, rule: disclosure.Rule) -> tuple[int, int]:
+    """ "Prefer not to say" and "not answered", shown as they are (rounded if the rule rounds).
+
+    They count non-response, not a protected characteristic, and their sum
+    is every response less the answered, both published: a "<5" here would
+    hide nothing and only look like it did.
+    """
+    return _rounded(prefer, rule), _rounded(missing, rule)
+
+
+def _rounded(value: int, rule: disclosure.Rule) -> int:
+    step = rule.round_to
+    return step * ((value + step // 2) // step) if step else value
+
+
 def _breakdown(
     characteristic: Characteristic,
     by_quarter: dict[str, dict[str, int]],
@@ -143,18 +171,15 @@ def _breakdown(
     for by_code in by_quarter.values():
         for code, number in by_code.items():
             overall[code] += number
-    # The answered, the two kinds of no answer and all slips form one table of
-    # their own: published together, none can be worked out from the others.
     answered_true = sum(overall[code] for code in codes)
-    (answered, prefer, missing), _all = _published_column(
-        [answered_true, overall[PREFER_NOT_TO_SAY], overall[NOT_ANSWERED]], rule
-    )
+    answered = _published_count(answered_true, rule)
+    prefer, missing = _unanswered(overall[PREFER_NOT_TO_SAY], overall[NOT_ANSWERED], rule)
     compared = bool(
         characteristic.compared
         and reference is not None
         and any(reference.share(characteristic.name, code) is not None for code in codes)
     )
-    withheld = answered_true < rule.minimum_total or not isinstance(answered, int)
+    withheld = answered_true < rule.minimum_total
     categories: list[Category] = []
     trend = None
     if not withheld:
@@ -219,7 +244,7 @@ def _comparable_total(cells: dict, shares: dict, answered) -> int | None:
 def _representation(count, comparable: int, population: float) -> tuple[float | None, str]:
     expected = comparable * population / 100.0
     if not isinstance(count, int) or population <= 0:
-        return None, TOO_FEW if expected < FEWEST_EXPECTED else None
+        return None, TOO_FEW if expected < FEWEST_EXPECTED else HIDDEN
     ratio = (100.0 * count / comparable) / population
     if expected < FEWEST_EXPECTED:
         return ratio, TOO_FEW
@@ -254,11 +279,13 @@ def findings(report: EqualityReport) -> list[str]:
     """Plain-English sentences on the groups least reached, from published figures only."""
     if report.reference is None:
         return []
-    gaps = []
+    gaps, judged = [], 0
     for breakdown in report.breakdowns:
         if not breakdown.compared or breakdown.withheld:
             continue
         for category in breakdown.categories:
+            if category.representation in (UNDER_REPRESENTED, OVER_REPRESENTED, IN_LINE):
+                judged += 1
             if (
                 category.representation == UNDER_REPRESENTED
                 and category.population_percent is not None
@@ -266,13 +293,19 @@ def findings(report: EqualityReport) -> list[str]:
                 and category.percent is not None
             ):
                 gaps.append((category.ratio, breakdown.characteristic.name, category))
-    gaps.sort(key=lambda gap: (gap[0], gap[1], gap[2].code))
     area = report.reference.name
+    if not judged:
+        return [
+            _(
+                "There are too few answers to compare attendees with the population of {area}."
+            ).format(area=area)
+        ]
+    gaps.sort(key=lambda gap: (gap[0], gap[1], gap[2].code))
     template = (
         _("{group} are {population}% of adults in {area} but {share}% of attendees who answered.")
         if report.reference.universe == "16_plus"
         else _(
-            "{group} are {population}% of {area}'s residents but {share}% of attendees "
+            "{group} are {population}% of residents in {area} but {share}% of attendees "
             "who answered."
         )
     )
@@ -288,7 +321,8 @@ def findings(report: EqualityReport) -> list[str]:
     if not lines:
         lines.append(
             _(
-                "No group that is at least {share}% of {area}'s population is under-represented."
+                "No group that is at least {share}% of the population of {area} is "
+                "under-represented among those whose answers could be compared."
             ).format(share=_one_place(FINDING_SHARE), area=area)
         )
     return lines

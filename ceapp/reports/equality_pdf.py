@@ -304,15 +304,7 @@ def _first_page(report: EqualityReport, styles) -> list[Flowable]:
     )
     story += [box, Spacer(1, 4 * mm)]
     story.append(Paragraph(_text(_("Findings")), styles["h2"]))
-    shown = any(each.compared and not each.withheld for each in report.breakdowns)
-    if report.reference is not None and not shown:
-        story.append(
-            Paragraph(
-                _text(_("There are too few answers to compare attendees with the population.")),
-                styles["body"],
-            )
-        )
-    elif report.findings:
+    if report.findings:
         story.append(
             ListFlowable(
                 [
