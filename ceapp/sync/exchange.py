@@ -13,12 +13,12 @@ in one transaction. See docs/architecture.md, "Sync".
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from ceapp import bulk_work
 from ceapp.errors import BundleRefusedError, ImportCancelledError, NotFoundError, ValidationError
 from ceapp.i18n import _
 from ceapp.log_encoding import node_hex, node_value
@@ -26,8 +26,6 @@ from ceapp.schema import TABLE_CODES, TABLES
 from ceapp.store import Store
 from ceapp.sync import bundle, encryption, files, identity, merge, ops_check, trust
 from ceapp.sync.merge import MergeSummary
-
-MERGE_CACHE_KIB = 256 * 1024
 
 Progress = Callable[[str, int, int], None]
 
@@ -271,6 +269,17 @@ def import_bundles(
     """Check every bundle, then merge them all in one transaction."""
     if not paths:
         raise ValidationError("files", _("Name at least one bundle file to import."))
+    with bulk_work.collector_paused():
+        return _import_bundles(store, paths, progress=progress, cancelled=cancelled)
+
+
+def _import_bundles(
+    store: Store,
+    paths: Sequence[str],
+    *,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+) -> ImportResult:
     bundles = []
     for path in paths:
 
@@ -286,7 +295,7 @@ def import_bundles(
     merge.check_references(store, bundles)
     identity.renew_if_copied(store)
     result = ImportResult(summary=MergeSummary())
-    with _large_cache(store), store.transaction():
+    with bulk_work.large_page_cache(store), store.transaction():
         for each in bundles:
 
             def merging(done: int, total: int, each=each) -> None:
@@ -316,21 +325,6 @@ def import_bundles(
         if cancelled is not None and cancelled():
             raise ImportCancelledError(merge.CANCELLED())
     return result
-
-
-@contextlib.contextmanager
-def _large_cache(store: Store) -> Iterator[None]:
-    """A page cache the size the demo generator uses, for the length of a merge.
-
-    A first import writes every record and its ops; with SQLite's default
-    2 MB cache, each batch evicts the index pages the next one needs.
-    """
-    previous = store.scalar("PRAGMA cache_size")
-    store.conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        store.conn.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _remember_peer(store: Store, each: bundle.Bundle) -> None:

@@ -208,8 +208,16 @@ def merge(
             "SELECT DISTINCT tbl, row_id FROM temp.incoming WHERE field >= 0"
         )
     }
+    # Only a record this laptop already had ops for can have had a conflict.
+    held_edited = {
+        (TABLE_NAMES[code], decode_id(row_id))
+        for code, row_id in conn.execute(
+            "SELECT DISTINCT i.tbl, i.row_id FROM temp.incoming i WHERE i.field >= 0"
+            " AND EXISTS (SELECT 1 FROM main.changes c WHERE c.tbl = i.tbl AND c.row_id = i.row_id)"
+        )
+    }
     newest = conn.execute("SELECT max(stamp) FROM temp.incoming").fetchone()[0]
-    conflicts_before = conflicts.count_for_rows(store, edited_rows)
+    conflicts_before = conflicts.count_for_rows(store, held_edited)
     before = conn.total_changes
     conn.execute(f"INSERT INTO main.changes ({columns}) SELECT {columns} FROM temp.incoming")
     summary.ops_new = conn.total_changes - before
