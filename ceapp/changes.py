@@ -95,6 +95,20 @@ def _log(
     )
 
 
+def _create_row(store: Store, spec: TableSpec, row_id: str, values: dict) -> tuple:
+    """The log row of a create op."""
+    return (
+        TABLE_CODES[spec.name],
+        encode_id(row_id),
+        _stamp(store, spec),
+        node_value(store.node),
+        CREATE_FIELD,
+        encode_create(spec, values),
+        0,
+        None,
+    )
+
+
 # An edit of a field stands until a later edit of it replaced it: one from
 # the same laptop (which saw it) or one that names it in its base. Those
 # left standing are the field's heads; more than one means a conflict.
@@ -237,10 +251,56 @@ def create_many(
     ]
     if prepared:
         store.note_changed(spec.name)
+        if spec.anonymous and store.in_bulk:
+            _hold(store, spec, prepared)
+            return [row[0] for _values, row in prepared]
         store.conn.executemany(_insert_sql(spec), [row for _values, row in prepared])
     for values, row in prepared:
         _log_create(store, spec, row[0], values)
     return [row[0] for _values, row in prepared]
+
+
+def _hold(store: Store, spec: TableSpec, prepared: list[tuple[dict, list]]) -> None:
+    """Keep anonymous rows and their log rows back until write_held_rows (before commit).
+
+    Written then, all at once in id order, they go into a table that held
+    none of them already laid out as settling would leave them
+    (docs/architecture.md, "Anonymity"): nothing to delete and write again.
+    """
+    rows, ops = store.held_rows.setdefault(spec.name, ([], []))
+    for values, row in prepared:
+        rows.append(row)
+        ops.append(_create_row(store, spec, row[0], values))
+    store.before_commit(("held", spec.name), lambda: write_held_rows(store))
+    store.want_checkpoint()
+
+
+def write_held_rows(store: Store) -> None:
+    """Write the anonymous rows bulk() held back, in id order, with their log rows.
+
+    Until this runs (before commit at the latest) they are not in their
+    table: the bulk writer calls it before reading the table.
+    """
+    while store.held_rows:
+        name, (rows, ops) = store.held_rows.popitem()
+        spec = spec_for(name)
+        store.flush_log()
+        empty = not store.conn.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone() and not (
+            store.conn.execute(
+                "SELECT 1 FROM changes WHERE tbl = ? LIMIT 1", (TABLE_CODES[name],)
+            ).fetchone()
+        )
+        rows.sort(key=lambda row: row[0])
+        store.conn.executemany(_insert_sql(spec), rows)
+        store.log_buffer.extend(ops)
+        store.flush_log()
+        store.want_checkpoint()
+        if not empty:
+            # Rows already there sit among these: settle them as any write would.
+            for row in rows:
+                _after_write(
+                    store, spec, row[0], dict(zip(("id", *spec.columns), row, strict=True))
+                )
 
 
 def create_edited(

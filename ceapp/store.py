@@ -53,6 +53,12 @@ LOG_INSERT = (
 )
 
 
+def _log_key(row: tuple) -> tuple:
+    """A log row's primary key in SQLite's order, where text ids sort before UUID bytes."""
+    table, row_id, stamp, node, field = row[:5]
+    return table, isinstance(row_id, bytes), row_id, stamp, node, field
+
+
 class Store:
     """An open ceapp database: connection, node id and hybrid clock."""
 
@@ -81,6 +87,9 @@ class Store:
         # (flush_log): written before anything reads the log, before a
         # savepoint, and before commit.
         self.log_buffer: list[tuple] = []
+        # Anonymous rows created inside bulk() and their log rows, by table:
+        # written in id order before commit (changes.write_held_rows).
+        self.held_rows: dict[str, tuple[list, list]] = {}
         # Inside bulk(), nested transactions take no savepoint of their own:
         # a failure anywhere abandons the whole outer transaction.
         self._bulk = False
@@ -168,6 +177,7 @@ class Store:
             self.log_buffer = []
             self._bulk = False
             self.anonymous_rows = {}
+            self.held_rows = {}
         if self._checkpoint_wanted:
             self.checkpoint()
 
@@ -175,7 +185,19 @@ class Store:
         """Write the buffered change-log rows; call before reading the log."""
         if self.log_buffer:
             rows, self.log_buffer = self.log_buffer, []
+            # In key order: each insert then lands beside the one before, in
+            # a page the cache holds, and a large flush leaves full pages
+            # behind instead of pages split half empty.
+            try:
+                rows.sort()
+            except TypeError:
+                rows.sort(key=_log_key)
             self.conn.executemany(LOG_INSERT, rows)
+
+    @property
+    def in_bulk(self) -> bool:
+        """True inside bulk(): anonymous rows are then held back until commit."""
+        return self._bulk
 
     @contextmanager
     def bulk(self) -> Iterator[Store]:

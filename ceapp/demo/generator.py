@@ -30,6 +30,7 @@ from ceapp.store import Store
 
 # Progress is reported after every batch of this many events.
 BATCH = 500
+LOG_BATCH = 100
 # Page cache while generating, in KiB. Record ids and change-log op ids are
 # random, so inserts land all over their B-trees; with SQLite's default 2 MB
 # cache most of them miss it, and a larger one makes generation ~20% faster.
@@ -156,8 +157,14 @@ def generate(
         calendar = Calendar(until)
         for done in range(1, events + 1):
             _add_event(store, rng, rng.choice(places), calendar)
+            if done % LOG_BATCH == 0:
+                # A batch's log rows go in together, in key order (flush_log
+                # sorts them): far cheaper than one at a time, and memory
+                # stays bounded however many events are asked for.
+                store.flush_log()
             if progress and done % BATCH == 0 and done < events:
                 progress(done, events)
+        changes.write_held_rows(store)
         after = _row_counts(store)
     # The last report waits for the commit, which takes a while for large runs.
     if progress:
