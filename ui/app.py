@@ -198,9 +198,17 @@ def _save_screenshot(app: QApplication, window: MainWindow, ops: OpRunner, path:
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     app.processEvents()
+    # A page that shows nothing until asked (Reports) fills itself in first.
+    prepare = getattr(window.current_page, "prepare_screenshot", None)
+    if prepare is not None:
+        prepare()
     # Let background work (the event count) finish and report before grabbing.
     ops.wait_for_idle()
     app.processEvents()
+    # What the finished work showed asks for new layouts, one level of
+    # nesting per pass of the event loop; let them settle.
+    for _pass in range(5):
+        app.processEvents()
     if not window.grab().save(path, "PNG"):
         window.close()
         return _fail(

@@ -81,7 +81,7 @@ class EqualityChart(QWidget):
                 )
             )
         self._describe()
-        self.updateGeometry()
+        self._claim_height()
         self.update()
 
     def _describe(self) -> None:
@@ -174,7 +174,14 @@ class EqualityChart(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         # Wrapped labels need more or less height at a new width.
-        if self.breakdown is not None and self.height() != self.heightForWidth(self.width()):
+        self._claim_height()
+
+    def _claim_height(self) -> None:
+        # A minimum height, not only heightForWidth: the page sits in a scroll
+        # area and nested layouts, which do not pass heightForWidth on.
+        wanted = self.heightForWidth(max(self.width(), self.minimumWidth()))
+        if self.minimumHeight() != wanted:
+            self.setMinimumHeight(wanted)
             self.updateGeometry()
 
     # -- drawing ----------------------------------------------------------------
