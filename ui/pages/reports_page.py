@@ -508,7 +508,7 @@ class ReportsPage(QWidget):
         )
 
     def prepare_screenshot(self) -> None:
-        """For `gui --page reports --screenshot`: the first borough's report, as a person runs it."""
+        """For `gui --page reports --screenshot`: the first borough's report."""
         if self.area_combo.count() > 1:
             self.area_combo.setCurrentIndex(1)
         self.run_report()
