@@ -154,9 +154,7 @@ def test_a_borough_report_shows_the_counts_the_database_holds(
     assert list(shown) == ["Female", "Male"], (page.breakdown_label.text(), shown)
     assert shown["Female"][COUNT] == str(expected["female"])
     assert shown["Male"][COUNT] == str(expected["male"])
-    assert page.breakdown_label.text() == (
-        "Answered: 33; prefer not to say: 2; not answered: 6."
-    )
+    assert page.breakdown_label.text() == ("Answered: 33; prefer not to say: 2; not answered: 6.")
     assert "Borough: Tower Hamlets" in page.selection_label.text()
     assert "Events: 2; monitoring responses: 41" in page.selection_label.text()
     # Men are 30.3% of attendees who answered against half the population: the
@@ -275,3 +273,31 @@ def test_the_report_runs_off_the_gui_thread_and_shows_it_is_busy(qtbot, open_win
     assert not page.busy_label.isVisible() and page.run_button.isEnabled()
     assert page.save_button.isEnabled()
     assert page.results_box.title() == "Equality report: Ethnic group (five groups)"
+
+
+def test_the_trend_by_quarter_shows_published_counts_only(qtbot, open_window, slips_db):
+    _window, page = open_reports(qtbot, open_window, slips_db)
+    choose(qtbot, page.area_combo, "Tower Hamlets")
+    choose(qtbot, page.characteristic_combo, "sex")
+    run(qtbot, page)
+
+    model = page.trend_table.model()
+    assert page.trend_table.isVisible()
+    headers = [
+        model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())
+    ]
+    assert headers == ["Category", "Jan to Mar 2026", "Apr to Jun 2026", "All quarters"]
+    rows = {
+        model.data(model.index(row, 0)): [
+            model.data(model.index(row, column)) for column in range(1, model.columnCount())
+        ]
+        for row in range(model.rowCount())
+    }
+    assert list(rows) == ["Female", "Male", "All answers"]
+    # Four men in the second quarter: never shown as a number, nor worked out from the rest.
+    assert rows["Male"][1] == "<5"
+    assert rows["Female"][2] == "23" and rows["Male"][2] == "10"
+    assert any(cell == disclosure.SECONDARY for cell in rows["Male"] + rows["Female"])
+    for cells in rows.values():
+        for cell in cells:
+            assert not (cell.isdigit() and 0 < int(cell) < 5)

@@ -56,6 +56,7 @@ from ceapp.vocab import METHODS, SPECTRUM
 from ui.operations import OpChanges, failure_text
 from ui.pages.context import PageContext
 from ui.pages.reports_chart import EqualityChart, percent_text
+from ui.pages.reports_trend import TrendModel
 from ui.record_tables import filter_combo, labelled, set_combo_items
 
 # A date edit at its minimum shows "Any": no limit on that side of the range.
@@ -327,8 +328,28 @@ class ReportsPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.trend_label = _message_label(_("By quarter"))
+        self.trend_model = TrendModel(self)
+        self.trend_table = self._counts_table(self.trend_model, _("Counts by quarter"))
         self.chart = EqualityChart()
         self.chart_box = QGroupBox(_("Attendees against the population"))
+
+    def _counts_table(self, model, name: str) -> QTableView:
+        table = QTableView()
+        table.setModel(model)
+        table.setAccessibleName(name)
+        table.setTabKeyNavigation(False)
+        table.verticalHeader().hide()
+        table.setCornerButtonEnabled(False)
+        for corner in table.findChildren(QAbstractButton, "qt_tableview_cornerbutton"):
+            corner.hide()
+        table.setWordWrap(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        return table
 
     def _lay_out(self) -> None:
         results = QVBoxLayout(self.results_box)
@@ -338,6 +359,8 @@ class ReportsPage(QWidget):
         results.addWidget(self.table)
         # The rule in force sits right under the counts it explains.
         results.addWidget(self.rule_label)
+        results.addWidget(self.trend_label)
+        results.addWidget(self.trend_table)
         results.addStretch(1)
         chart_layout = QVBoxLayout(self.chart_box)
         chart_layout.addWidget(self.chart)
@@ -365,6 +388,7 @@ class ReportsPage(QWidget):
             self.run_button,
             self.save_button,
             self.table,
+            self.trend_table,
             self.chart,
         ]
         for first, second in pairwise(order):
@@ -619,6 +643,7 @@ class ReportsPage(QWidget):
         if breakdown is None:
             self.breakdown_label.setText("")
             self.model.set_breakdown(None)
+            self._show_trend(None)
             self.chart.set_breakdown(None, _("Run a report to see the chart."))
             self._fit_table()
             return
@@ -640,21 +665,41 @@ class ReportsPage(QWidget):
                 _("{withheld} {counts}").format(withheld=withheld, counts=counts)
             )
             self.model.set_breakdown(None)
+            self._show_trend(None)
             self.chart.set_breakdown(None, withheld)
             self._fit_table()
             return
         self.breakdown_label.setText(counts)
         self.model.set_breakdown(breakdown)
+        self._show_trend(breakdown)
         self.chart.set_breakdown(breakdown)
         self._fit_table()
 
+    def _show_trend(self, breakdown: Breakdown | None) -> None:
+        self.trend_model.set_breakdown(breakdown)
+        shown = self.trend_model.rowCount() > 0
+        self.trend_label.setText(
+            _("Counts by quarter of the events, the latest {count} quarters:").format(
+                count=len(self.trend_model._quarters())
+            )
+            if shown
+            else ""
+        )
+        self.trend_label.setVisible(shown)
+        self.trend_table.setVisible(shown)
+
     def _fit_table(self) -> None:
-        """As tall as its rows: the page scrolls, not the table inside it."""
-        self.table.resizeRowsToContents()
-        rows = sum(self.table.rowHeight(row) for row in range(self.model.rowCount()))
-        header = self.table.horizontalHeader().sizeHint().height()
-        empty = self.table.verticalHeader().defaultSectionSize() if not rows else 0
-        self.table.setFixedHeight(header + rows + empty + 2 * self.table.frameWidth())
+        """Each table as tall as its rows: the page scrolls, not the tables inside it."""
+        for table in (self.table, self.trend_table):
+            table.resizeRowsToContents()
+            model = table.model()
+            rows = sum(table.rowHeight(row) for row in range(model.rowCount()))
+            header = table.horizontalHeader().sizeHint().height()
+            empty = table.verticalHeader().defaultSectionSize() if not rows else 0
+            # A table wider than the page scrolls sideways: room for that bar too.
+            wide = table.horizontalHeader().length() > table.viewport().width()
+            bar = table.horizontalScrollBar().sizeHint().height() if wide else 0
+            table.setFixedHeight(header + rows + empty + bar + 2 * table.frameWidth())
 
     # -- saving -------------------------------------------------------------------
 
