@@ -131,6 +131,13 @@ def question_label(name: str) -> str:
     return _(QUESTION_LABELS.get(name, name))
 
 
+# Each question with its answers and its label, translated only if a message needs it.
+_CHECKS = tuple(
+    (name, frozenset(choices.codes), choices, functools.partial(question_label, name))
+    for name, choices in QUESTIONS.items()
+)
+
+
 def answer_codes(name: str) -> tuple[str, ...]:
     """A question's answers in slip order, without "prefer not to say" and "not answered"."""
     return tuple(
@@ -143,7 +150,7 @@ def clean_answers(answers: dict) -> dict:
         raise ValidationError(
             "answers", _("Monitoring answers must be given as question: answer pairs.")
         )
-    unknown = set(answers) - set(QUESTIONS)
+    unknown = answers.keys() - QUESTIONS.keys()
     if unknown:
         name = sorted(unknown)[0]
         raise ValidationError(
@@ -153,11 +160,14 @@ def clean_answers(answers: dict) -> dict:
             ),
         )
     cleaned = {}
-    for name, choices in QUESTIONS.items():
+    for name, codes, choices, label in _CHECKS:
         value = answers.get(name) or NOT_ANSWERED
-        cleaned[name] = validation.choice(
-            name, value, choices, label=functools.partial(question_label, name)
-        )
+        try:
+            known = value in codes
+        except TypeError:  # unhashable, e.g. a list where a code belongs
+            known = False
+        # validation.choice's check, called only to say what is wrong.
+        cleaned[name] = value if known else validation.choice(name, value, choices, label=label)
     # Slips are typed as written, gaps and all; only a plain contradiction is refused.
     if cleaned["long_term_condition"] == "no" and cleaned["condition_impact"] in (
         "a_lot",
