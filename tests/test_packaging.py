@@ -149,6 +149,17 @@ def test_installed_wheel_runs_the_command_line(venv, tmp_path):
     script = venv / ("Scripts" if os.name == "nt" else "bin") / "ceapp"
     output = _in_venv([str(script), "--version"], tmp_path)
     assert output.strip() == f"ceapp {ceapp.__version__}"
+    # The population figures ship inside the wheel, and a PDF report finds its fonts.
+    listed = _in_venv(
+        [str(script), "--db", str(tmp_path / "w.db"), "report", "references"], tmp_path
+    )
+    assert "Tower Hamlets" in listed and "E92000001" in listed
+    report = tmp_path / "report.pdf"
+    _in_venv(
+        [str(script), "--db", str(tmp_path / "w.db"), "report", "equality", "--out", str(report)],
+        tmp_path,
+    )
+    assert report.read_bytes().startswith(b"%PDF") and b"NotoSans" in report.read_bytes()
 
 
 @pytest.mark.packaging
