@@ -48,7 +48,17 @@ def add_counts(store: Store, entries: list[dict]) -> list[str]:
             role, count = _check_entry(entry.get("role"), entry.get("count", 1))
             key = (event_id, role)
             if key not in totals:
-                totals[key] = role_total(store, event_id=event_id, role=role)
+                # Every role's total for the event at once: one query, not one per role.
+                found = {
+                    row["role"]: row["total"]
+                    for row in store.query(
+                        "SELECT role, SUM(delta) AS total FROM attendance WHERE event_id = ?"
+                        " GROUP BY role",
+                        (event_id,),
+                    )
+                }
+                for each in ATTENDANCE_ROLES.codes:
+                    totals.setdefault((event_id, each), found.get(each, 0))
             totals[key] = _check_total(totals[key], role, count)
             records.append({"event_id": event_id, "role": role, "delta": count})
         return changes.create_many(store, "attendance", records)

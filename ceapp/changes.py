@@ -504,6 +504,8 @@ def delete(store: Store, table: str, row_id: str) -> int:
     store.require_transaction()
     spec = spec_for(table)
     row = read(store, table, row_id)  # NotFoundError before anything is touched
+    if store.known_ids:
+        store.known_ids.clear()
     removed = 0
     for child_spec, column, on_delete in children_of(spec.name):
         child_ids = [

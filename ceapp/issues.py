@@ -275,7 +275,7 @@ def update_issue(
     A change of status adds a history entry saying when and who. Returns the
     fields that changed.
     """
-    # Checked before the issue is looked up, as they always were.
+    # Checked before the issue is read: a bad name is reported whether or not it exists.
     changed_by = validation.text("changed_by", changed_by, label=_("Changed by"))
     note = validation.text(
         "note", note, label=_("Note"), required=False, limit=validation.LONG_TEXT

@@ -93,6 +93,9 @@ class Store:
         # Inside bulk(), nested transactions take no savepoint of their own:
         # a failure anywhere abandons the whole outer transaction.
         self._bulk = False
+        # Inside bulk(), ids validation.reference found, by table: nothing
+        # deletes a record there but changes.delete, which forgets them all.
+        self.known_ids: dict[str, set[str]] | None = None
         # Set by open_store when an existing database had lost its node id.
         self.node_was_missing = False
         # Set by open_store when the file was a copy of another installation's
@@ -208,10 +211,12 @@ class Store:
         """
         with self.transaction():
             previous, self._bulk = self._bulk, True
+            self.known_ids = {}
             try:
                 yield self
             finally:
                 self._bulk = previous
+                self.known_ids = None
 
     def _catch_up_with_stored_clock(self) -> None:
         """Never hand out a stamp below one already in the file.

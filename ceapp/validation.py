@@ -323,7 +323,12 @@ def reference(store, field: str, value, *, table: str, label: str, required: boo
                 field, _("{label} is required: please choose one.").format(label=label)
             )
         return None
+    known = getattr(store, "known_ids", None)
+    if known is not None and isinstance(value, str) and value in known.get(table, ()):
+        return value
     found = store.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (str(value),)).fetchone()
+    if found and known is not None:
+        known.setdefault(table, set()).add(str(value))
     if not found:
         raise ValidationError(
             field,
