@@ -2,9 +2,9 @@
 
 The floor is SQLite alone: the same rows, read back from the demo database,
 inserted with bare executemany into a fresh database of the same schema in
-one transaction. The demo does far more per row (validation, the change
-log, savepoints, settling anonymous rows), so the ratio says what the
-domain API costs over raw inserts. The default test run uses a small size so
+one transaction. The demo does far more per row (generating it,
+validation, the change log), so the ratio says what the domain API costs
+over raw inserts. The default test run uses a small size so
 the benchmark cannot rot; README's third command runs it at full size:
 
     CEAPP_PERF_EVENTS=50000 pytest -s tests/perf
