@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import random
 from bisect import bisect
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 
-from ceapp import changes
+from ceapp import bulk_work, changes
 from ceapp import events as event_records
 from ceapp.demo import texts
 from ceapp.demo.activity import Occasion, add_activity
@@ -34,7 +33,6 @@ LOG_BATCH = 100
 # Page cache while generating, in KiB. Record ids and change-log op ids are
 # random, so inserts land all over their B-trees; with SQLite's default 2 MB
 # cache most of them miss it, and a larger one makes generation ~20% faster.
-GENERATION_CACHE_KIB = 256 * 1024
 
 METHOD_WEIGHTS = {
     "area_forum": 14,
@@ -147,7 +145,12 @@ def generate(
     # Ids have their own stream so that adding a field to a record (one
     # more draw) does not shift every id after it.
     id_rng = random.Random(f"ceapp demo ids {seed}")
-    with _large_cache(store), changes.seeded_ids(id_rng), store.bulk():
+    with (
+        bulk_work.collector_paused(),
+        bulk_work.large_page_cache(store),
+        changes.seeded_ids(id_rng),
+        store.bulk(),
+    ):
         # Checked inside the write transaction, so no other process can add
         # events between the check and the writes.
         _refuse_if_not_empty(store)
@@ -185,16 +188,6 @@ def _refuse_if_not_empty(store: Store) -> None:
                 existing,
             ).format(count=existing),
         )
-
-
-@contextmanager
-def _large_cache(store: Store) -> Iterator[None]:
-    previous = store.scalar("PRAGMA cache_size")
-    store.conn.execute(f"PRAGMA cache_size = -{GENERATION_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        store.conn.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _row_counts(store: Store) -> dict[str, int]:
