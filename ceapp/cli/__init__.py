@@ -17,7 +17,7 @@ import sqlite3
 import sys
 
 from ceapp import __version__
-from ceapp.cli import database, event_day, issues_groups, records, reports, sync, values
+from ceapp.cli import catalogs, database, event_day, issues_groups, records, reports, sync, values
 from ceapp.errors import CeappError, NotFoundError, PassphraseError, StoreError, ValidationError
 from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _
@@ -161,6 +161,7 @@ def build_parser() -> Parser:
     _add_area_and_partner_commands(commands)
     sync.add_commands(commands)
     reports.add_commands(commands)
+    catalogs.add_commands(commands)
 
     # Listed here so `ceapp --help` shows it; the launcher in ui/ runs it.
     command = commands.add_parser("gui", help=_("open the window (the default)"))
