@@ -91,7 +91,16 @@ def test_wheel_carries_fonts_catalogs_and_every_package(built):
     }
     assert "ceapp/translations/cy/LC_MESSAGES/ceapp.mo" in catalogs
     assert catalogs <= names
-    assert not [name for name in names if name.endswith((".po", ".pot"))]
+    # The printed sheets' catalogs are read as .po files; the UI's are compiled.
+    sheets = {
+        f"ceapp/sheet_translations/{po.name}" for po in (ROOT / "sheet_translations").glob("*.po")
+    }
+    assert "ceapp/sheet_translations/ar.po" in sheets and sheets <= names
+    assert not [
+        name
+        for name in names
+        if name.endswith((".po", ".pot")) and not name.startswith("ceapp/sheet_translations/")
+    ]
     # Every package of the checkout, including ui (the console script's home).
     packages = {
         str(init.relative_to(ROOT))
@@ -176,6 +185,7 @@ print(json.dumps({
     "ui_fonts": str(fonts.FONTS_DIR),
     "welsh": [i18n._("No problems found."), i18n._("Title")],
     "untranslated": i18n._("Ward"),
+    "sheets": str(__import__("ceapp.sheets.catalogs", fromlist=["x"]).shipped_folder()),
 }))
 """
     found = json.loads(_in_venv([str(_venv_python(venv)), "-c", probe], tmp_path))
@@ -186,3 +196,5 @@ print(json.dumps({
     assert found["ui_fonts"] == found["fonts"]
     assert found["welsh"] == ["Ni chanfuwyd unrhyw broblemau.", "Teitl"]
     assert found["untranslated"] == "Ward"
+    assert Path(found["sheets"]).is_relative_to(venv)
+    assert (Path(found["sheets"]) / "bn.po").is_file()
