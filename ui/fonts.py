@@ -16,7 +16,11 @@ FALLBACK_POINT_SIZE = 10
 
 
 def register_fonts(directory: Path = FONTS_DIR) -> list[str]:
-    """Add every .ttf in `directory` to Qt's font database; returns the families added."""
+    """Add every .ttf in `directory` to Qt's font database; returns the families added.
+
+    The sheets' faces (Arabic, Urdu, Bengali and the rest) come too, so names in
+    those scripts show in the window on a machine with no such fonts.
+    """
     families: list[str] = []
     for font_file in sorted(directory.glob("*.ttf")):
         font_id = QFontDatabase.addApplicationFont(str(font_file))
