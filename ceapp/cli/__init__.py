@@ -16,6 +16,7 @@ import os
 import sqlite3
 import sys
 
+import ceapp.cli.feedback as answers_command
 import ceapp.cli.sheets as sheet_command
 from ceapp import __version__
 from ceapp.cli import catalogs, database, event_day, issues_groups, records, reports, sync, values
@@ -164,6 +165,7 @@ def build_parser() -> Parser:
     reports.add_commands(commands)
     catalogs.add_commands(commands)
     sheet_command.add_commands(commands)
+    answers_command.add_commands(commands)
 
     # Listed here so `ceapp --help` shows it; the launcher in ui/ runs it.
     command = commands.add_parser("gui", help=_("open the window (the default)"))

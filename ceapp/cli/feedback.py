@@ -1,0 +1,301 @@
+"""CLI commands for returned feedback sheets: `ceapp answers add|summary|targets`.
+
+A sheet is anonymous, as a monitoring slip is: saving one prints only how
+many sheets the event now has. Contact details torn off a sheet never go
+here; with consent they go on the register (`ceapp register add`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from ceapp import disclosure, influence, monitoring, sheet_answers
+from ceapp.cli import values
+from ceapp.cli.output import print_json, print_table, write
+from ceapp.errors import ValidationError
+from ceapp.exit_codes import ExitCode
+from ceapp.i18n import _, ngettext
+from ceapp.lookup import resolve_id
+from ceapp.reports.selection import build_selection
+from ceapp.store import Store
+from ceapp.validation import excerpt
+from ceapp.vocab import METHODS, SPECTRUM
+
+DATE_YEARS = (1900, 2100)
+
+
+def _percentage(text: str) -> float:
+    try:
+        return influence.check_percentage("percentage", text)
+    except ValidationError:
+        raise argparse.ArgumentTypeError(
+            _("give a percentage from 0 to 100, such as 25, not '{value}'").format(
+                value=excerpt(text)
+            )
+        ) from None
+
+
+def add_commands(commands) -> None:
+    """Register `answers` and its actions on the top-level subparsers."""
+    from ceapp.cli import Parser
+
+    group = commands.add_parser(
+        "answers", help=_("answers typed in from returned feedback sheets, and their summary")
+    )
+    actions = group.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    actions.required = True
+
+    action = actions.add_parser(
+        "add", help=_("type in one returned sheet; questions left out are not answered")
+    )
+    action.add_argument("event", help=_("event id (the first characters are enough)"))
+    action.add_argument(
+        "--useful", metavar="N", help=_("was it useful: 5 (very useful) down to 1 (not at all)")
+    )
+    action.add_argument(
+        "--influence",
+        metavar="CODE",
+        help=_("can influence decisions: one of {codes}").format(
+            codes=sheet_answers.INFLUENCE.listing()
+        ),
+    )
+    action.add_argument("--matters", metavar="TEXT", help=_("what matters most, as written"))
+    action.add_argument("--wants-news", metavar="yes|no", help=_("wants to hear what happened"))
+    action.add_argument(
+        "--lang", default="en", metavar="CODE", help=_("the sheet's language (default en)")
+    )
+    action.add_argument(
+        "--received",
+        metavar="DATE",
+        type=values.date_in_years(*DATE_YEARS),
+        help=_("the day the sheet came back (default today)"),
+    )
+    for question, choices in monitoring.QUESTIONS.items():
+        action.add_argument(
+            "--" + question.replace("_", "-"),
+            dest=question,
+            metavar="CODE",
+            help=_("monitoring page, {question}: one of {codes}").format(
+                question=monitoring.question_label(question), codes=choices.listing()
+            ),
+        )
+    action.set_defaults(handler=answers_add)
+
+    action = actions.add_parser(
+        "summary", help=_("usefulness, and who feels they can influence decisions, by group")
+    )
+    action.add_argument("--event", help=_("only this event (id or the start of it)"))
+    action.add_argument("--area", help=_("only this ward or borough (name or area id)"))
+    action.add_argument("--partner", help=_("only events led by this partner (name or id)"))
+    action.add_argument(
+        "--spectrum", help=_("only this one of: {codes}").format(codes=SPECTRUM.listing())
+    )
+    action.add_argument(
+        "--method", help=_("only this one of: {codes}").format(codes=METHODS.listing())
+    )
+    dates = values.date_in_years(*DATE_YEARS)
+    action.add_argument(
+        "--from",
+        dest="date_from",
+        metavar="DATE",
+        type=dates,
+        help=_("only events starting on or after DATE"),
+    )
+    action.add_argument(
+        "--to",
+        dest="date_to",
+        metavar="DATE",
+        type=dates,
+        help=_("only events starting on or before DATE"),
+    )
+    _target_options(action, _("(default: the one stored with `answers targets`)"))
+    action.add_argument(
+        "--threshold",
+        type=values.whole_number(1, 1000),
+        default=disclosure.Rule().threshold,
+        help=_("counts under this are shown as <N: 5 (the default) or 10"),
+    )
+    action.add_argument(
+        "--round", action="store_true", help=_("round every published count to the nearest 5")
+    )
+    action.add_argument("--json", action="store_true", help=_("print JSON for programs"))
+    action.set_defaults(handler=answers_summary)
+
+    action = actions.add_parser(
+        "targets", help=_("show, or set, the influence indicator's baseline and target")
+    )
+    _target_options(action, "")
+    action.add_argument("--clear", action="store_true", help=_("forget both first"))
+    action.add_argument("--json", action="store_true", help=_("print JSON for programs"))
+    action.set_defaults(handler=answers_targets)
+
+
+def _target_options(action, default: str) -> None:
+    action.add_argument(
+        "--baseline",
+        metavar="PCT",
+        type=_percentage,
+        help=" ".join(filter(None, (_("the indicator's baseline, a percentage"), default))),
+    )
+    action.add_argument(
+        "--target",
+        metavar="PCT",
+        type=_percentage,
+        help=" ".join(filter(None, (_("the indicator's target, a percentage"), default))),
+    )
+
+
+def answers_add(store: Store, args: argparse.Namespace) -> int:
+    event_id = resolve_id(store, "events", args.event, field="event", label=_("Event"))
+    answers = {
+        "useful": args.useful,
+        "influence": args.influence,
+        "matters": args.matters,
+        "wants_news": args.wants_news,
+    }
+    page = {question: getattr(args, question) for question in monitoring.QUESTIONS}
+    if any(page.values()):
+        answers[sheet_answers.MONITORING] = page
+    received = args.received or date.today()
+    sheet_answers.add_sheet_answers(
+        store,
+        event_id=event_id,
+        language=args.lang,
+        received_on=received.isoformat(),
+        answers=answers,
+    )
+    count = store.scalar("SELECT count(*) FROM feedback_responses WHERE event_id = ?", (event_id,))
+    print(
+        ngettext(
+            "Sheet saved; {count} sheet for this event.",
+            "Sheet saved; {count} sheets for this event.",
+            count,
+        ).format(count=count)
+    )
+    return ExitCode.OK
+
+
+def answers_summary(store: Store, args: argparse.Namespace) -> int:
+    rule = disclosure.Rule(threshold=args.threshold, round_to=5 if args.round else None)
+    selection = build_selection(
+        store,
+        event=args.event,
+        area=args.area,
+        partner=args.partner,
+        spectrum=args.spectrum,
+        method=args.method,
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
+    summary = influence.summarise(
+        store, selection, rule=rule, baseline=args.baseline, target=args.target
+    )
+    if args.json:
+        print_json(_summary_json(summary))
+    else:
+        _print_summary(summary)
+    return ExitCode.OK
+
+
+def answers_targets(store: Store, args: argparse.Namespace) -> int:
+    if args.clear or args.baseline is not None or args.target is not None:
+        influence.set_targets(store, baseline=args.baseline, target=args.target, clear=args.clear)
+    baseline, target = influence.targets(store)
+    if args.json:
+        print_json({"baseline": baseline, "target": target})
+        return ExitCode.OK
+    write(_("Baseline: {value}").format(value=_percent_or_unset(baseline)) + "\n")
+    write(_("Target: {value}").format(value=_percent_or_unset(target)) + "\n")
+    return ExitCode.OK
+
+
+def _percent_or_unset(value: float | None) -> str:
+    return _("not set") if value is None else f"{value:g}%"
+
+
+def _percent(value: float | None) -> str:
+    return _("hidden") if value is None else f"{value:.1f}%"
+
+
+def _summary_json(summary: influence.Summary) -> dict:
+    """Counts hidden by disclosure control are strings ("<5", "[c]", "<10")."""
+    return {
+        "selection": [{"what": what, "chosen": chosen} for what, chosen in summary.selection_lines],
+        "sheets": summary.sheets,
+        "sheets_with_monitoring": summary.with_monitoring,
+        "rule": summary.rule_text,
+        "useful": {"counts": summary.useful, "total": summary.useful_total},
+        "influence": {"counts": summary.influence, "total": summary.influence_total},
+        "indicator": {
+            "definition": _indicator_definition(),
+            "baseline": summary.baseline,
+            "target": summary.target,
+            "groups": [
+                {
+                    "name": each.name,
+                    "label": each.label,
+                    "agree": each.agree,
+                    "respondents": each.respondents,
+                    "percentage": None if each.percentage is None else round(each.percentage, 1),
+                    "comparison": summary.comparisons.get(each.name),
+                }
+                for each in summary.indicators
+            ],
+        },
+    }
+
+
+def _indicator_definition() -> str:
+    return _(
+        "Can influence decisions: those who definitely or tend to agree, as a share of all "
+        "who answered the question, don't know included (as the Community Life Survey)."
+    )
+
+
+def _print_summary(summary: influence.Summary) -> None:
+    for what, chosen in summary.selection_lines:
+        write(f"{what}: {chosen}\n")
+    write(
+        _("Sheets returned: {count}, {monitoring} with the monitoring page").format(
+            count=summary.sheets, monitoring=summary.with_monitoring
+        )
+        + "\n"
+    )
+    write(summary.rule_text + "\n")
+    for title, labels, cells, total in (
+        (_("Was it useful?"), sheet_answers.USEFUL, summary.useful, summary.useful_total),
+        (
+            _("Can influence decisions affecting the local area?"),
+            sheet_answers.INFLUENCE,
+            summary.influence,
+            summary.influence_total,
+        ),
+    ):
+        write("\n" + title + "\n")
+        if not cells:
+            write(_("Too few answers to break down ({total}).").format(total=total) + "\n")
+            continue
+        rows = [(labels.label(code), cells[code]) for code in labels.codes]
+        rows.append((_("Total"), total))
+        print_table(rows, [_("Answer"), _("Sheets")])
+    write("\n" + _indicator_definition() + "\n")
+    targets = []
+    if summary.baseline is not None:
+        targets.append(_("baseline {value:g}%").format(value=summary.baseline))
+    if summary.target is not None:
+        targets.append(_("target {value:g}%").format(value=summary.target))
+    if targets:
+        write(_("Measured against: {targets}").format(targets=", ".join(targets)) + "\n")
+    print_table(
+        [
+            (
+                each.label,
+                _percent(each.percentage),
+                each.respondents,
+                summary.comparisons.get(each.name, ""),
+            )
+            for each in summary.indicators
+        ],
+        [_("Who"), _("Can influence"), _("Answered"), _("Against baseline and target")],
+    )
