@@ -37,6 +37,7 @@ from ui.pages.events_page import EventsPage
 from ui.pages.groups_page import GroupsPage
 from ui.pages.issues_page import IssuesPage
 from ui.pages.reports_page import ReportsPage
+from ui.pages.sheets_page import SheetsPage
 from ui.pages.sync_page import SyncPage
 from ui.undo import UndoStack
 from ui.window_state import settings
@@ -49,7 +50,7 @@ def DB_FILTER() -> str:
 
 
 # The pages, in the order the navigation lists them (Ctrl+1, Ctrl+2, ...).
-PAGE_TYPES = (EventsPage, EventDayPage, IssuesPage, GroupsPage, SyncPage, ReportsPage)
+PAGE_TYPES = (EventsPage, EventDayPage, IssuesPage, GroupsPage, SyncPage, ReportsPage, SheetsPage)
 
 
 class MainWindow(QMainWindow):
