@@ -50,7 +50,7 @@ ENV_DEBUG = "CEAPP_DEBUG"
 
 
 # The window's pages, for `gui --page` (the window itself lives in ui/).
-WINDOW_PAGES = ("events", "event-day", "issues", "groups", "sync", "reports")
+WINDOW_PAGES = ("events", "event-day", "issues", "groups", "sync", "reports", "sheets")
 
 
 class UsageError(Exception):
