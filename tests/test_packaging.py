@@ -169,6 +169,30 @@ def test_installed_wheel_runs_the_command_line(venv, tmp_path):
         tmp_path,
     )
     assert report.read_bytes().startswith(b"%PDF") and b"NotoSans" in report.read_bytes()
+    # Feedback sheets in Arabic and Bengali: the sheet catalogs and every Noto
+    # face are found inside the installed package, not in the checkout.
+    database = str(tmp_path / "sheets.db")
+    event_id = _in_venv(
+        [
+            *(str(script), "--db", database, "events", "add", "--title", "Forum"),
+            *("--starts", "2026-03-14 18:30", "--venue", "Idea Store"),
+            *("--spectrum", "consultation", "--method", "area_forum"),
+        ],
+        tmp_path,
+    ).strip()
+    out = tmp_path / "sheets"
+    out.mkdir()
+    written = _in_venv(
+        [
+            *(str(script), "--db", database, "sheet", "--event", event_id),
+            *("--lang", "ar,bn", "--out", str(out)),
+        ],
+        tmp_path,
+    )
+    assert "Arabic" in written and "Bengali" in written and "printed in English" not in written
+    for code, face in (("ar", b"NotoNaskhArabic"), ("bn", b"NotoSansBengali")):
+        pdf = (out / f"{event_id[:8]}-{code}.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf and face in pdf, code
 
 
 @pytest.mark.packaging

@@ -251,16 +251,101 @@ def test_the_equality_questions_are_an_optional_page_of_their_own():
     plain = layout.render(_event(), "ar")
     sheet = layout.render(_event(), "ar", monitoring=True)
     assert len(sheet.pages) > len(plain.pages)
-    assert "Ethnic group" in sheet.english_only and not plain.english_only
+    # Printed from the Arabic catalog: nothing in English, nothing reported.
+    assert sheet.english_only == [] and sheet.catalog.misses == []
     first_monitoring_page = sheet.pages[len(plain.pages)]
     heading = sheet.catalog.text(texts.MONITORING_HEADING)
     # Pieces are in drawing order: compare the characters, not their order.
-    assert any(
-        sorted("".join(piece.text for piece in item.line.pieces)) == sorted(heading)
+    drawn = [
+        sorted("".join(piece.text for piece in item.line.pieces))
         for item in first_monitoring_page
         if item.kind == "text"
-    )
+    ]
+    assert sorted(heading) in drawn
+    assert sorted(sheet.catalog.text(texts.ETHNIC_GROUP)) in [
+        line for page in sheet.pages[len(plain.pages) :] for line in _texts(page)
+    ]
     _check_inside_and_apart(sheet)
+
+
+def _texts(page) -> list[list[str]]:
+    return [
+        sorted("".join(piece.text for piece in item.line.pieces))
+        for item in page
+        if item.kind == "text"
+    ]
+
+
+@pytest.fixture(scope="module")
+def monitoring_sheets(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("no-imports")
+    return {
+        (language, size, bilingual): layout.render(
+            _event(), language, size=size, monitoring=True, bilingual=bilingual, folder=folder
+        )
+        for language in ("pl", "el", "ar", "ur", "bn", "ta")
+        for size, bilingual in ((18, False), (24, True))
+    }
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("language", ["pl", "el"])
+def test_the_equality_questions_are_printed_in_the_sheets_language(
+    monitoring_sheets, tmp_path, language
+):
+    from ceapp.monitoring import NOT_ANSWERED, QUESTION_LABELS, QUESTIONS
+
+    for size, bilingual in ((18, False), (24, True)):
+        sheet = monitoring_sheets[language, size, bilingual]
+        assert sheet.english_only == [] and sheet.catalog.misses == []
+        pdf = tmp_path / f"{language}-{size}.pdf"
+        pdf.write_bytes(sheet.pdf)
+        extracted = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        words = " ".join(extracted.split())
+        catalog = sheet.catalog
+        for name, choices in QUESTIONS.items():
+            for msgid in (QUESTION_LABELS[name], *dict(choices.items).values()):
+                if msgid == dict(choices.items)[NOT_ANSWERED]:
+                    continue
+                # A long answer may wrap: each of its words is there.
+                for word in catalog.text(msgid).split():
+                    assert word in words, (language, size, msgid, word)
+        for msgid in (texts.SEXUAL_ORIENTATION, texts.ETHNIC_GROUP, texts.PREFER_NOT_TO_SAY):
+            assert catalog.text(msgid) != msgid
+        assert ("Sexual orientation" in words) == bilingual, (language, size)
+
+
+def test_every_character_of_the_equality_pages_is_drawn_by_a_font_that_has_it(
+    monitoring_sheets,
+):
+    for key, sheet in monitoring_sheets.items():
+        for drawn in sheet.drawn:
+            visible = "".join(character for character in drawn.text if not never_drawn(character))
+            assert covers(drawn.family, visible), (key, drawn)
+        _check_inside_and_apart(sheet)
+        # Every question has its tick boxes: no answer was lost.
+        boxes = sum(item.kind == "box" for page in sheet.pages for item in page)
+        assert boxes > len(texts.MONITORING), key
+
+
+def test_an_old_catalog_without_the_equality_texts_prints_them_in_english_and_says_so(tmp_path):
+    shipped = catalogs.load("pl", folder=tmp_path)
+    older = {
+        msgid: text for msgid, text in shipped.translations.items() if msgid not in texts.MONITORING
+    }
+    (tmp_path / "pl.po").write_bytes(catalogs.render_po("pl", older, reviewed=True))
+    sheet = layout.render(_event(), "pl", monitoring=True, folder=tmp_path)
+    assert sheet.catalog.origin == "imported"
+    assert sheet.english_only == list(dict.fromkeys(sheet.english_only))
+    assert set(sheet.english_only) == set(texts.MONITORING)
+    assert set(texts.MONITORING) <= set(sheet.catalog.misses)
+    # The rest of the sheet, and Yes and No, still come from the catalog.
+    assert texts.HEADING not in sheet.catalog.misses and texts.YES not in sheet.catalog.misses
+    assert sorted("Ethnic group") in [line for page in sheet.pages for line in _texts(page)]
+    # Without the equality page nothing is printed in English.
+    assert layout.render(_event(), "pl", folder=tmp_path).catalog.misses == []
 
 
 def test_texts_missing_from_a_catalog_are_printed_in_english_and_recorded(tmp_path):

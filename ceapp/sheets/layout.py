@@ -318,7 +318,8 @@ class Sheet:
     drawn: list[Drawn]
     catalog: catalogs.Catalog
     language: str
-    # Texts printed in English because nothing translates them (the equality questions).
+    # The equality page's texts printed in English, also among catalog.misses:
+    # an imported catalog made before they were sheet texts lacks them.
     english_only: list[str] = field(default_factory=list)
 
 
@@ -767,8 +768,12 @@ def _labelled(layout: _Layout, msgid: str, value: str) -> Unit:
 def _monitoring_pages(layout: _Layout, flow: _Flow) -> list[str]:
     """The optional equality questions on pages of their own, after the sheet.
 
-    Their labels are the app's own texts (ceapp.monitoring), which the sheet
-    catalogs do not translate: they are printed in English.
+    The questions and answers are ceapp.monitoring's, each printed from the
+    sheet's catalog (texts.MONITORING holds the same English). One the catalog
+    has no translation of is printed in English and is in catalog.misses; one
+    that is not a sheet text at all (monitoring.py worded anew, texts.py not
+    yet) is printed in English and put there too. Returns the texts printed
+    in English.
     """
     from ceapp.monitoring import NOT_ANSWERED, QUESTION_LABELS, QUESTIONS
 
@@ -781,17 +786,33 @@ def _monitoring_pages(layout: _Layout, flow: _Flow) -> list[str]:
             layout.gap_unit(1.0),
         ]
     )
-    english = []
+    english: list[str] = []
+
+    def from_catalog(text: str) -> bool:
+        """Whether `text` is a sheet text; one printed in English is noted either way."""
+        known = text in texts.MSGIDS
+        if layout.language == catalogs.SOURCE_LANGUAGE:
+            return known
+        if known:
+            layout.catalog.text(text)  # notes a miss
+        elif text not in layout.catalog.misses:
+            layout.catalog.misses.append(text)
+        if text in layout.catalog.misses and text not in english:
+            english.append(text)
+        return known
+
     for value, (name, choices) in enumerate(QUESTIONS.items(), start=1):
         label = QUESTION_LABELS.get(name, name)
-        english.append(label)
-        question = layout.lines(label, language="en", bold=True, start=layout.number_column)
+        if from_catalog(label):
+            question = layout.translated(label, bold=True, start=layout.number_column)
+        else:
+            question = layout.lines(label, language="en", bold=True, start=layout.number_column)
         numbered = layout.with_number(value, question)
         rows = []
         for code, answer in choices.items:
             if code != NOT_ANSWERED:  # a slip's "left blank", not a box to tick
-                english.append(answer)
-                rows.extend([layout.answer(None, answer), layout.gap_unit(0.3)])
+                row = layout.answer(answer) if from_catalog(answer) else layout.answer(None, answer)
+                rows.extend([row, layout.gap_unit(0.3)])
         flow.place([numbered, layout.gap_unit(0.4), *rows, layout.gap_unit(0.8)])
     return english
 
