@@ -127,10 +127,14 @@ def sheet(store: Store, args: argparse.Namespace) -> int:
                     texts="; ".join(excerpt(msgid, limit=60) for msgid in built.catalog.misses),
                 )
             )
-        if built.english_only and code != catalogs.SOURCE_LANGUAGE:
+        extra = [text for text in built.english_only if text not in built.catalog.misses]
+        if extra and code != catalogs.SOURCE_LANGUAGE:
+            # Labels the monitoring page takes from ceapp itself, when the
+            # catalog has no text for them; the misses above are listed already.
             print(
-                _("  {language}: the equality questions are printed in English.").format(
-                    language=language.english
+                _("  {language}: printed in English, no translation: {texts}").format(
+                    language=language.english,
+                    texts="; ".join(excerpt(text, limit=60) for text in extra),
                 )
             )
     return ExitCode.OK
