@@ -10,19 +10,15 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from ceapp import disclosure, influence, monitoring, sheet_answers
-from ceapp.cli import values
+from ceapp import influence, monitoring, sheet_answers
+from ceapp.cli import report_options, values
 from ceapp.cli.output import print_json, print_table, write
 from ceapp.errors import ValidationError
 from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _, ngettext
 from ceapp.lookup import resolve_id
-from ceapp.reports.selection import build_selection
 from ceapp.store import Store
 from ceapp.validation import excerpt
-from ceapp.vocab import METHODS, SPECTRUM
-
-DATE_YEARS = (1900, 2100)
 
 
 def _percentage(text: str) -> float:
@@ -68,7 +64,7 @@ def add_commands(commands) -> None:
     action.add_argument(
         "--received",
         metavar="DATE",
-        type=values.date_in_years(*DATE_YEARS),
+        type=values.date_in_years(*report_options.DATE_YEARS),
         help=_("the day the sheet came back (default today)"),
     )
     for question, choices in monitoring.QUESTIONS.items():
@@ -85,65 +81,34 @@ def add_commands(commands) -> None:
     action = actions.add_parser(
         "summary", help=_("usefulness, and who feels they can influence decisions, by group")
     )
-    action.add_argument("--event", help=_("only this event (id or the start of it)"))
-    action.add_argument("--area", help=_("only this ward or borough (name or area id)"))
-    action.add_argument("--partner", help=_("only events led by this partner (name or id)"))
-    action.add_argument(
-        "--spectrum", help=_("only this one of: {codes}").format(codes=SPECTRUM.listing())
-    )
-    action.add_argument(
-        "--method", help=_("only this one of: {codes}").format(codes=METHODS.listing())
-    )
-    dates = values.date_in_years(*DATE_YEARS)
-    action.add_argument(
-        "--from",
-        dest="date_from",
-        metavar="DATE",
-        type=dates,
-        help=_("only events starting on or after DATE"),
-    )
-    action.add_argument(
-        "--to",
-        dest="date_to",
-        metavar="DATE",
-        type=dates,
-        help=_("only events starting on or before DATE"),
-    )
-    _target_options(action, _("(default: the one stored with `answers targets`)"))
-    action.add_argument(
-        "--threshold",
-        type=values.whole_number(1, 1000),
-        default=disclosure.Rule().threshold,
-        help=_("counts under this are shown as <N: 5 (the default) or 10"),
-    )
-    action.add_argument(
-        "--round", action="store_true", help=_("round every published count to the nearest 5")
-    )
+    report_options.add_selection_options(action)
+    _target_options(action, stored_default=True)
+    report_options.add_rule_options(action)
     action.add_argument("--json", action="store_true", help=_("print JSON for programs"))
     action.set_defaults(handler=answers_summary)
 
     action = actions.add_parser(
         "targets", help=_("show, or set, the influence indicator's baseline and target")
     )
-    _target_options(action, "")
+    _target_options(action, stored_default=False)
     action.add_argument("--clear", action="store_true", help=_("forget both first"))
     action.add_argument("--json", action="store_true", help=_("print JSON for programs"))
     action.set_defaults(handler=answers_targets)
 
 
-def _target_options(action, default: str) -> None:
-    action.add_argument(
-        "--baseline",
-        metavar="PCT",
-        type=_percentage,
-        help=" ".join(filter(None, (_("the indicator's baseline, a percentage"), default))),
+def _target_options(action, *, stored_default: bool) -> None:
+    baseline = (
+        _("the indicator's baseline, a percentage (default: the one stored with `answers targets`)")
+        if stored_default
+        else _("the indicator's baseline, a percentage")
     )
-    action.add_argument(
-        "--target",
-        metavar="PCT",
-        type=_percentage,
-        help=" ".join(filter(None, (_("the indicator's target, a percentage"), default))),
+    target = (
+        _("the indicator's target, a percentage (default: the one stored with `answers targets`)")
+        if stored_default
+        else _("the indicator's target, a percentage")
     )
+    action.add_argument("--baseline", metavar="PCT", type=_percentage, help=baseline)
+    action.add_argument("--target", metavar="PCT", type=_percentage, help=target)
 
 
 def answers_add(store: Store, args: argparse.Namespace) -> int:
@@ -177,17 +142,8 @@ def answers_add(store: Store, args: argparse.Namespace) -> int:
 
 
 def answers_summary(store: Store, args: argparse.Namespace) -> int:
-    rule = disclosure.Rule(threshold=args.threshold, round_to=5 if args.round else None)
-    selection = build_selection(
-        store,
-        event=args.event,
-        area=args.area,
-        partner=args.partner,
-        spectrum=args.spectrum,
-        method=args.method,
-        date_from=args.date_from,
-        date_to=args.date_to,
-    )
+    rule = report_options.rule_from(args)
+    selection = report_options.selection_from(store, args)
     summary = influence.summarise(
         store, selection, rule=rule, baseline=args.baseline, target=args.target
     )

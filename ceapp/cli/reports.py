@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from ceapp import disclosure, reference_figures
-from ceapp.cli import values
+from ceapp import reference_figures
+from ceapp.cli import report_options
 from ceapp.cli.output import print_json, print_table, write
 from ceapp.errors import ValidationError
 from ceapp.exit_codes import ExitCode
 from ceapp.i18n import _
 from ceapp.reports import report_files
 from ceapp.reports.equality import default_reference, equality_report, representation_text
-from ceapp.reports.selection import build_selection
 from ceapp.store import Store
-from ceapp.vocab import METHODS, SPECTRUM
-
-DATE_YEARS = (1900, 2100)
 
 
 def add_commands(commands) -> None:
@@ -30,39 +26,8 @@ def add_commands(commands) -> None:
     kind = kinds.add_parser(
         "equality", help=_("who attends, by protected characteristic, against the population")
     )
-    kind.add_argument("--event", help=_("only this event (id or the start of it)"))
-    kind.add_argument("--area", help=_("only this ward or borough (name or area id)"))
-    kind.add_argument("--partner", help=_("only events led by this partner (name or id)"))
-    kind.add_argument(
-        "--spectrum", help=_("only this one of: {codes}").format(codes=SPECTRUM.listing())
-    )
-    kind.add_argument(
-        "--method", help=_("only this one of: {codes}").format(codes=METHODS.listing())
-    )
-    dates = values.date_in_years(*DATE_YEARS)
-    kind.add_argument(
-        "--from",
-        dest="date_from",
-        metavar="DATE",
-        type=dates,
-        help=_("only events starting on or after DATE"),
-    )
-    kind.add_argument(
-        "--to",
-        dest="date_to",
-        metavar="DATE",
-        type=dates,
-        help=_("only events starting on or before DATE"),
-    )
-    kind.add_argument(
-        "--threshold",
-        type=values.whole_number(1, 1000),
-        default=disclosure.Rule().threshold,
-        help=_("counts under this are shown as <N: 5 (the default) or 10"),
-    )
-    kind.add_argument(
-        "--round", action="store_true", help=_("round every published count to the nearest 5")
-    )
+    report_options.add_selection_options(kind)
+    report_options.add_rule_options(kind)
     kind.add_argument(
         "--reference",
         metavar="NAME|FILE.csv",
@@ -95,17 +60,8 @@ def report_equality(store: Store, args: argparse.Namespace) -> int:
         report_files.check_out_path(args.out, fmt)
     elif fmt is not None:
         raise ValidationError("out", _("--format needs --out: give the file to write."))
-    rule = disclosure.Rule(threshold=args.threshold, round_to=5 if args.round else None)
-    selection = build_selection(
-        store,
-        event=args.event,
-        area=args.area,
-        partner=args.partner,
-        spectrum=args.spectrum,
-        method=args.method,
-        date_from=args.date_from,
-        date_to=args.date_to,
-    )
+    rule = report_options.rule_from(args)
+    selection = report_options.selection_from(store, args)
     reference = (
         reference_figures.find(args.reference)
         if args.reference
