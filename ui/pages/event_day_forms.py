@@ -28,20 +28,13 @@ from ceapp import areas, attendance, issues, partners
 from ceapp.errors import CeappError, ValidationError
 from ceapp.i18n import _, ngettext
 from ceapp.vocab import ISSUE_THEMES
+from ui.labels import text_label
 from ui.operations import OpRunner
 from ui.window_state import settings
 
 # Whoever is recording at the door today: remembered between sessions.
 RECORDED_BY_KEY = "event_day/recorded_by"
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-def error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setAccessibleName(name)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 def show_error(label: QLabel, text: str) -> None:
@@ -89,9 +82,9 @@ class _Form(QWidget):
         name = text.replace("&", "").rstrip(":")
         if name:
             widget.setAccessibleName(name)
-            error = error_label(_("Problem with {field}").format(field=name))
+            error = text_label(_("Problem with {field}").format(field=name))
         else:
-            error = error_label(_("Problem saving"))
+            error = text_label(_("Problem saving"))
         widget.installEventFilter(self._enter)
         self.grid.addWidget(label, row, 0)
         self.grid.addWidget(widget, row, 1)

@@ -53,6 +53,7 @@ from ceapp.reports.equality import (
 )
 from ceapp.reports.selection import build_selection
 from ceapp.vocab import METHODS, SPECTRUM
+from ui.labels import text_label
 from ui.operations import OpChanges, failure_text
 from ui.pages.context import PageContext
 from ui.pages.reports_chart import EqualityChart, percent_text
@@ -163,14 +164,6 @@ class BreakdownModel(QAbstractTableModel):
         return None
 
 
-def _message_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setAccessibleName(name)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
 class ReportsPage(QWidget):
     key = "reports"
     title = N_("Reports")
@@ -265,7 +258,7 @@ class ReportsPage(QWidget):
         self.save_button = QPushButton(_("&Save as…"))
         self.save_button.setAccessibleName(_("Save the report as a file"))
         self.save_button.setToolTip(_("Save as CSV, Excel, JSON or PDF (Ctrl+S)"))
-        self.choice_message = _message_label(_("Report message"))
+        self.choice_message = text_label(_("Report message"))
         self.busy_label = QLabel(_("Working out the report…"))
         self.busy_label.setAccessibleName(_("Report progress"))
 
@@ -305,11 +298,11 @@ class ReportsPage(QWidget):
 
     def _build_results(self) -> None:
         self.results_box = QGroupBox(_("Equality report"))
-        self.selection_label = _message_label(_("Events the report covers"))
-        self.rule_label = _message_label(_("Disclosure rule"))
+        self.selection_label = text_label(_("Events the report covers"))
+        self.rule_label = text_label(_("Disclosure rule"))
         self.rule_label.setStyleSheet("font-style: italic;")
-        self.findings_label = _message_label(_("Findings"))
-        self.breakdown_label = _message_label(_("Answers to this question"))
+        self.findings_label = text_label(_("Findings"))
+        self.breakdown_label = text_label(_("Answers to this question"))
         self.model = BreakdownModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -328,7 +321,7 @@ class ReportsPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.trend_label = _message_label(_("By quarter"))
+        self.trend_label = text_label(_("By quarter"))
         self.trend_model = TrendModel(self)
         self.trend_table = self._counts_table(self.trend_model, _("Counts by quarter"))
         self.chart = EqualityChart()

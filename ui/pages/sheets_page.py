@@ -54,6 +54,7 @@ from ceapp.sheets import catalogs, layout
 from ceapp.store import Store
 from ceapp.sync import files
 from ui.events_model import format_when
+from ui.labels import text_label
 from ui.operations import OpChanges, failure_text
 from ui.pages.context import PageContext
 from ui.pages.event_day_page import EVENT_CHOICES
@@ -78,14 +79,6 @@ def language_name(code: str) -> str:
     if language.native == language.english:
         return language.english
     return _("{english} — {native}").format(english=language.english, native=language.native)
-
-
-def _message_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setAccessibleName(name)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 class SheetsPage(QWidget):
@@ -166,8 +159,8 @@ class SheetsPage(QWidget):
         self.save_button = QPushButton(_("&Save PDFs…"))
         self.save_button.setAccessibleName(_("Save a PDF for each ticked language"))
         self.save_button.setToolTip(_("Save a PDF for each ticked language in a folder (Ctrl+S)"))
-        self.summary_label = _message_label(_("What will be printed or saved"))
-        self.message_label = _message_label(_("Sheets message"))
+        self.summary_label = text_label(_("What will be printed or saved"))
+        self.message_label = text_label(_("Sheets message"))
 
         self.progress_label = QLabel()
         self.progress_label.setWordWrap(True)
@@ -216,7 +209,7 @@ class SheetsPage(QWidget):
 
     def _build_preview(self) -> None:
         self.preview_box = QGroupBox(_("Preview"))
-        self.preview_note = _message_label(_("About this language's sheet"))
+        self.preview_note = text_label(_("About this language's sheet"))
         self.pages_view = PagesView()
         self.preview_area = QScrollArea()
         self.preview_area.setWidget(self.pages_view)

@@ -45,6 +45,7 @@ from ceapp.errors import ImportCancelledError, ValidationError
 from ceapp.i18n import N_, _, ngettext
 from ceapp.sync import exchange, files, identity, trust
 from ceapp.sync.summary import summary_lines
+from ui.labels import text_label
 from ui.operations import OpChanges, failure_text
 from ui.pages.context import PageContext
 from ui.pages.sync_conflicts import ConflictsBox
@@ -150,7 +151,7 @@ class SyncPage(QWidget):
         self.save_key_button.setToolTip(
             _("Write this laptop's public key to a file, for the other laptops to trust.")
         )
-        self.identity_message = _message_label(_("Key file message"))
+        self.identity_message = text_label(_("Key file message"))
         steps = QLabel(
             _(
                 "To swap records, two laptops trust each other's key files once; then "
@@ -197,7 +198,7 @@ class SyncPage(QWidget):
         self.trust_button.setAccessibleName(_("Trust a laptop"))
         self.untrust_button = QPushButton(_("Stop t&rusting…"))
         self.untrust_button.setAccessibleName(_("Stop trusting the selected laptop"))
-        self.devices_message = _message_label(_("Trusted laptops message"))
+        self.devices_message = text_label(_("Trusted laptops message"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.devices_message, 1)
         buttons.addWidget(self.trust_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -225,7 +226,7 @@ class SyncPage(QWidget):
         self.encrypt_box = QCheckBox()
         self.export_button = QPushButton(_("E&xport bundle…"))
         self.export_button.setAccessibleName(_("Export bundle"))
-        self.export_message = _message_label(_("Export message"))
+        self.export_message = text_label(_("Export message"))
         form = QFormLayout()
         form.addRow(labelled(_("&What to send"), self.recipient_combo), self.recipient_combo)
         layout = QVBoxLayout(self.export_box)
@@ -248,7 +249,7 @@ class SyncPage(QWidget):
         self.progress_bar.setAccessibleName(_("Import progress"))
         self.cancel_button = QPushButton(_("&Cancel import"))
         self.cancel_button.setAccessibleName(_("Cancel import"))
-        self.import_message = _message_label(_("Import result"))
+        self.import_message = text_label(_("Import result"))
         row = QHBoxLayout()
         row.addWidget(self.progress_bar, 1)
         row.addWidget(self.cancel_button)
@@ -709,7 +710,7 @@ class TrustDialog(QDialog):
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName(_("Name for that laptop"))
         self.name_edit.setPlaceholderText(_("e.g. Laptop 3"))
-        self.message_label = _message_label(_("What needs fixing"))
+        self.message_label = text_label(_("What needs fixing"))
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.trust_button = self.buttons.addButton(
@@ -787,11 +788,3 @@ class TrustDialog(QDialog):
             on_success=done,
             on_failure=failed,
         )
-
-
-def _message_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setAccessibleName(name)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
