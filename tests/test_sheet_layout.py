@@ -466,3 +466,12 @@ def test_any_title_prints_or_is_refused_cleanly(title, language):
     for drawn in sheet.drawn:
         visible = "".join(character for character in drawn.text if not never_drawn(character))
         assert covers(drawn.family, visible)
+
+
+def test_right_to_left_sheets_give_a_time_without_a_latin_am_or_pm():
+    # "11:00 AM" in Urdu text would be set as "AM 11:00" by the bidi rules.
+    assert layout.when("2026-11-20T11:00", "ur").endswith("11:00")
+    assert "AM" not in layout.when("2026-11-20T11:00", "ur")
+    assert layout.when("2026-11-20T18:30", "ur").endswith("18:30")
+    # Where the locale's own word is in its script, it stays.
+    assert layout.when("2026-11-20T11:00", "ar").endswith("11:00 ص")

@@ -359,7 +359,16 @@ def when(starts_at: str | None, language: str) -> str:
     pattern = str(get_datetime_format("full", locale=locale))
     pattern = pattern.replace("''", "\0").replace("'", "").replace("\0", "'")
     time_text = format_time(moment.time(), format="short", locale=locale)
+    if catalogs.LANGUAGES[language].rtl and not _same_script(time_text):
+        # A Latin "AM" after the digits in right-to-left text is set before
+        # them by the bidi rules ("AM 11:00"); a 24-hour time has no such part.
+        time_text = format_time(moment.time(), "HH:mm", locale=locale)
     return pattern.replace("{1}", date_text).replace("{0}", time_text)
+
+
+def _same_script(time_text: str) -> bool:
+    """False when a time holds Latin letters (an "AM" or "PM" from the locale's data)."""
+    return not any("a" <= character.lower() <= "z" for character in time_text)
 
 
 def number(value: int, language: str) -> str:
