@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -56,6 +57,7 @@ from ceapp.sync import files
 from ui.events_model import format_when
 from ui.labels import text_label
 from ui.operations import OpChanges, failure_text
+from ui.pages.answers_form import AnswersForm, answers_help
 from ui.pages.context import PageContext
 from ui.pages.event_day_page import EVENT_CHOICES
 from ui.pages.sheet_preview import (
@@ -102,10 +104,18 @@ class SheetsPage(QWidget):
 
         self._build_choices()
         self._build_preview()
+        self.answers = AnswersForm(
+            reader=self.reader,
+            event_id=lambda: self.event_id,
+            undo=context.undo,
+            tell=context.tell,
+            language_name=language_name,
+        )
         self._lay_out()
         self._fill_languages()
         self._reload_events(default=True)
         self._connect()
+        self.answers.refresh_count()
 
     # -- building -----------------------------------------------------------------
 
@@ -179,8 +189,6 @@ class SheetsPage(QWidget):
 
         grid = QGridLayout(self.choices_box)
         grid.addWidget(self.intro_label, 0, 0, 1, 2)
-        grid.addWidget(labelled(_("Even&t"), self.event_combo), 1, 0)
-        grid.addWidget(self.event_combo, 1, 1)
         grid.addWidget(
             labelled(_("&Languages"), self.language_list),
             2,
@@ -227,9 +235,21 @@ class SheetsPage(QWidget):
         layout_.addWidget(self.preview_area, 1)
 
     def _lay_out(self) -> None:
+        event_row = QHBoxLayout()
+        event_row.addWidget(labelled(_("Even&t"), self.event_combo))
+        event_row.addWidget(self.event_combo, 1)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(_("Print sheets, or type in returned ones"))
+        self.tabs.addTab(self.choices_box, _("P&rint sheets"))
+        self.tabs.addTab(self.answers, _("T&ype in returned sheets"))
+        self.tabs.setTabToolTip(1, _("Type in the answers on sheets that came back (Ctrl+Tab)"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        left = QVBoxLayout()
+        left.addLayout(event_row)
+        left.addWidget(self.tabs, 1)
         page = QHBoxLayout(self)
         page.setContentsMargins(0, 0, 0, 0)
-        page.addWidget(self.choices_box, 3)
+        page.addLayout(left, 3)
         page.addWidget(self.preview_box, 2)
         order = [
             self.event_combo,
@@ -246,8 +266,19 @@ class SheetsPage(QWidget):
         for first, second in pairwise(order):
             QWidget.setTabOrder(first, second)
 
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.answers:
+            self.answers.refresh_count()
+            self.answers.first_focus().setFocus(Qt.FocusReason.TabFocusReason)
+
+    def show_answers_form(self) -> None:
+        """Bring the form for typing in returned sheets forward, its first question in hand."""
+        self.tabs.setCurrentWidget(self.answers)
+        self.answers.first_focus().setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _connect(self) -> None:
         self.event_combo.currentIndexChanged.connect(lambda _i: self._choices_changed())
+        self.event_combo.currentIndexChanged.connect(lambda _i: self.answers.refresh_count())
         self.language_list.currentRowChanged.connect(lambda _row: self._choices_changed())
         self.language_list.itemChanged.connect(lambda _item: self._ticks_changed())
         self.copies_spin.valueChanged.connect(lambda _value: self._ticks_changed())
@@ -296,6 +327,7 @@ class SheetsPage(QWidget):
             _("{keys}: {action}").format(
                 keys=_("Space"), action=_("tick or untick a language in the sheets' list")
             ),
+            *answers_help(),
         ]
 
     def apply_changes(self, changes: OpChanges) -> None:
@@ -303,6 +335,8 @@ class SheetsPage(QWidget):
             self._reload_events(default=False)
             self._preview_key = None
             self._choices_changed()
+        if changes.touches("feedback_responses", "events"):
+            self.answers.refresh_count()
 
     # -- the event ------------------------------------------------------------------
 

@@ -1,0 +1,537 @@
+"""Typing in returned feedback sheets by keyboard (issue 9, "Answers back in").
+
+The form asks the sheet's questions in the order the sheet prints them.
+On a question with boxes, the number of the box (counted from the top of the
+sheet) picks it and moves to the next question: for "useful" 1 is "Very
+useful" (stored as the score 5) down to 5, "Not at all useful" (stored as
+1); for "influence" 5 is "Don't know"; for "hear what happened" 1 is yes and
+2 is no. Backspace or Delete clears an answer (a question left alone is "not
+answered"); Down or Enter moves on, Up goes back. In "what matters most",
+Enter moves on and Shift+Enter starts a new line. Enter on the last question,
+or Ctrl+Enter anywhere in the form, saves the sheet.
+
+A saved sheet is written through the undo stack (so Ctrl+Z takes it back)
+on the op runner's worker; the form clears at once, so keys typed ahead go
+to the next sheet, and keeps the language and the date received. A sheet
+the rules refuse (nothing answered; an email address or phone number in the
+text) is shown beside the question with ⚠ and words, and is kept to fix.
+
+The optional equality-monitoring page is not typed in here (yet): use the
+slips form on the Event day page, or `ceapp answers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import pairwise
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ceapp import changes, sheet_answers
+from ceapp.errors import ValidationError
+from ceapp.i18n import _, ngettext
+from ceapp.sheet_answers import INFLUENCE, NOT_ANSWERED, USEFUL, WANTS_NEWS
+from ceapp.sheets import catalogs
+from ceapp.store import Store
+from ui.undo import Change
+
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+MARKER = "▶"
+
+
+def answers_help() -> list[str]:
+    """Lines for the side of the form and Help ▸ Keyboard shortcuts."""
+    return [
+        _("The box's number, counted from the top of the sheet, picks it and moves on."),
+        _("Useful: 1 is “Very useful” … 5 “Not at all useful”. Influence: 5 is “Don't know”."),
+        _("Hear what happened: 1 yes, 2 no. Backspace clears an answer."),
+        _("What matters most: Enter moves on, Shift+Enter starts a new line."),
+        _("Enter on the last question, or Ctrl+Enter anywhere, saves the sheet."),
+    ]
+
+
+def count_sheets(store: Store, event_id: str) -> int:
+    """How many returned sheets an event has: a count only."""
+    return store.scalar("SELECT count(*) FROM feedback_responses WHERE event_id = ?", (event_id,))
+
+
+def _bold(widget: QWidget) -> QFont:
+    font = QFont(widget.font())
+    font.setBold(True)
+    return font
+
+
+class ChoiceRow(QFrame):
+    """One question with boxes: numbered radio buttons, driven by keys on the row."""
+
+    def __init__(self, name: str, title: str, options, form: AnswersForm) -> None:
+        super().__init__()
+        self.name = name
+        self.form = form
+        self.codes = [code for code, _label in options]
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(
+            _("Type the number of the ticked box, 1 to {last}.").format(last=len(self.codes))
+        )
+
+        self.marker = QLabel()
+        self.marker.setMinimumWidth(self.fontMetrics().horizontalAdvance(MARKER) * 2)
+        self.title = QLabel(title)
+        self.title.setFont(_bold(self.title))
+        self.answer_label = QLabel()
+        self.answer_label.setAccessibleName(_("Answer to {question}").format(question=title))
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setAccessibleName(_("Problem with {question}").format(question=title))
+        self.error_label.hide()
+
+        self.group = QButtonGroup(self)
+        self.buttons: list[QRadioButton] = []
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(self.fontMetrics().averageCharWidth() * 2)
+        grid.setVerticalSpacing(0)
+        columns = 3 if len(self.codes) > 2 else 2
+        for index, (code, label) in enumerate(options):
+            button = QRadioButton(f"{index + 1}  {label}")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setAccessibleName(_("{question}: {answer}").format(question=title, answer=label))
+            button.toggled.connect(self._restyle)
+            button.clicked.connect(lambda _checked=False, c=code: self.pick(c, advance=False))
+            self.group.addButton(button, index)
+            self.buttons.append(button)
+            grid.addWidget(button, index // columns, index % columns)
+
+        head = QHBoxLayout()
+        head.addWidget(self.marker)
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.answer_label)
+        layout = QVBoxLayout(self)
+        margin = self.fontMetrics().averageCharWidth()
+        layout.setContentsMargins(margin, margin // 2, margin, margin // 2)
+        layout.setSpacing(margin // 2)
+        layout.addLayout(head)
+        layout.addLayout(grid)
+        layout.addWidget(self.error_label)
+        self._show_focus(False)
+        self.clear()
+
+    def answer(self) -> str:
+        checked = self.group.checkedId()
+        return self.codes[checked] if checked >= 0 else NOT_ANSWERED
+
+    def pick(self, code: str, *, advance: bool = True) -> None:
+        self.show_error("")
+        self.buttons[self.codes.index(code)].setChecked(True)
+        self._show_answer()
+        if advance:
+            self.form.advance(self)
+
+    def clear(self) -> None:
+        self.group.setExclusive(False)
+        for button in self.buttons:
+            button.setChecked(False)
+        self.group.setExclusive(True)
+        self.show_error("")
+        self._show_answer()
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(_("⚠ {message}").format(message=text) if text else "")
+        self.error_label.setVisible(bool(text))
+
+    def _show_answer(self) -> None:
+        index = self.group.checkedId()
+        if index >= 0:
+            label = self.buttons[index].text().split("  ", 1)[-1]
+            text = _("→ {key} {answer}").format(key=index + 1, answer=label)
+        else:
+            text = _("not answered")
+        self.answer_label.setText(text)
+
+    def _restyle(self) -> None:
+        # The choice shows as a checked button and bold text, not by colour alone.
+        for button in self.buttons:
+            font = QFont(button.font())
+            font.setBold(button.isChecked())
+            button.setFont(font)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        text = event.text()
+        if key in _ENTER and modifiers == Qt.KeyboardModifier.ControlModifier:
+            self.form.save()
+        elif modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            super().keyPressEvent(event)
+        elif text.isdigit() and text.isascii():
+            digit = int(text)
+            if 1 <= digit <= len(self.codes):
+                self.pick(self.codes[digit - 1])
+            else:
+                self.show_error(
+                    _("There is no box {digit} here: use 1 to {last}.").format(
+                        digit=digit, last=len(self.codes)
+                    )
+                )
+        elif key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            self.clear()
+        elif key in _ENTER:
+            self.form.enter_pressed(self)
+        elif key == Qt.Key.Key_Down:
+            self.form.advance(self)
+        elif key == Qt.Key.Key_Up:
+            self.form.go_back(self)
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self._show_focus(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._show_focus(False)
+        super().focusOutEvent(event)
+
+    def _show_focus(self, focused: bool) -> None:
+        # A marker and a thicker frame, so the question in hand shows without colour.
+        self.setLineWidth(2 if focused else 0)
+        self.marker.setText(MARKER if focused else "")
+
+
+class MattersEdit(QPlainTextEdit):
+    """The "what matters most" box: Enter moves on, Shift+Enter is a new line."""
+
+    def __init__(self, form: AnswersForm) -> None:
+        super().__init__()
+        self.form = form
+        self.setTabChangesFocus(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() in _ENTER:
+            if modifiers == Qt.KeyboardModifier.ControlModifier:
+                self.form.save()
+                return
+            if modifiers == Qt.KeyboardModifier.NoModifier:
+                self.form.advance(self)
+                return
+            if modifiers == Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+                return
+        if event.key() == Qt.Key.Key_Up and self.textCursor().atStart():
+            self.form.go_back(self)
+            return
+        super().keyPressEvent(event)
+
+
+class AnswersForm(QWidget):
+    """One returned sheet's answers in sheet order, the count of sheets in, save and undo."""
+
+    def __init__(
+        self,
+        *,
+        reader: Store,
+        event_id: Callable[[], str | None],
+        undo,
+        tell: Callable[[str], None],
+        language_name: Callable[[str], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.reader = reader
+        self._event_id = event_id
+        self.undo = undo
+        self._tell = tell
+
+        self.intro_label = QLabel(
+            _(
+                "Type in the answers on each returned sheet for the event chosen above. "
+                "Contact details are torn off and kept apart: never type them here."
+            )
+        )
+        self.intro_label.setWordWrap(True)
+
+        self.language_combo = QComboBox()
+        self.language_combo.setAccessibleName(_("Sheet's language"))
+        for code in catalogs.LANGUAGES:
+            self.language_combo.addItem(language_name(code), code)
+        self.received_edit = QDateEdit(QDate.currentDate())
+        self.received_edit.setDisplayFormat("yyyy-MM-dd")
+        self.received_edit.setCalendarPopup(True)
+        self.received_edit.setAccessibleName(_("Received on"))
+
+        self.useful = ChoiceRow(
+            "useful",
+            _("Was this meeting useful?"),
+            [(code, USEFUL.label(code)) for code in USEFUL.codes],
+            self,
+        )
+        self.influence = ChoiceRow(
+            "influence",
+            _("Do you feel you can influence decisions affecting your local area?"),
+            [(code, INFLUENCE.label(code)) for code in INFLUENCE.codes],
+            self,
+        )
+        self.matters = MattersEdit(self)
+        self.matters.setAccessibleName(_("What matters most to you?"))
+        self.matters.setFixedHeight(self.fontMetrics().lineSpacing() * 4)
+        self.matters_title = QLabel(_("What &matters most to you?"))
+        self.matters_title.setFont(_bold(self.matters_title))
+        self.matters_title.setBuddy(self.matters)
+        self.matters_error = QLabel()
+        self.matters_error.setWordWrap(True)
+        self.matters_error.setAccessibleName(_("Problem with what matters most"))
+        self.matters_error.hide()
+        self.wants_news = ChoiceRow(
+            "wants_news",
+            _("Would you like to hear what happened?"),
+            [(code, WANTS_NEWS.label(code)) for code in WANTS_NEWS.codes],
+            self,
+        )
+        self.rows: list[QWidget] = [self.useful, self.influence, self.matters, self.wants_news]
+
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName(_("Sheets typed in for this event"))
+        self.count_label.setWordWrap(True)
+        big = QFont(self.count_label.font())
+        big.setPointSizeF(big.pointSizeF() * 1.4)
+        big.setBold(True)
+        self.count_label.setFont(big)
+        self.save_button = QPushButton(_("Save sheet (Enter on the last question, Ctrl+Enter)"))
+        self.save_button.setAccessibleName(_("Save sheet"))
+        self.save_button.clicked.connect(self.save)
+        self.undo_button = QPushButton(_("Undo last sheet (Ctrl+Z)"))
+        self.undo_button.setAccessibleName(_("Undo last sheet"))
+        self.undo_button.clicked.connect(self.undo_last)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(_("Typed-in sheet message"))
+        self.help_label = QLabel(
+            "\n".join(_("• {line}").format(line=line) for line in answers_help())
+        )
+        self.help_label.setWordWrap(True)
+        self.help_label.setAccessibleName(_("Keys for typing in sheets"))
+
+        top = QFormLayout()
+        top.addRow(_("Sheet's lan&guage"), self.language_combo)
+        top.addRow(_("Recei&ved on"), self.received_edit)
+        matters_box = QVBoxLayout()
+        matters_box.setSpacing(2)
+        matters_box.addWidget(self.matters_title)
+        matters_box.addWidget(self.matters)
+        matters_box.addWidget(self.matters_error)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro_label)
+        layout.addWidget(self.count_label)
+        layout.addLayout(top)
+        layout.addWidget(self.useful)
+        layout.addWidget(self.influence)
+        layout.addLayout(matters_box)
+        layout.addWidget(self.wants_news)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.help_label)
+        layout.addStretch(1)
+
+        order = [
+            self.language_combo,
+            self.received_edit,
+            *self.rows,
+            self.save_button,
+            self.undo_button,
+        ]
+        for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.save)
+
+        undo.subscribe(self._update_undo_button)
+        self._update_undo_button()
+
+    def first_focus(self) -> QWidget:
+        return self.useful
+
+    # -- moving between questions ------------------------------------------------------
+
+    def advance(self, row: QWidget) -> None:
+        index = self.rows.index(row)
+        if index + 1 < len(self.rows):
+            self.rows[index + 1].setFocus(Qt.FocusReason.TabFocusReason)
+
+    def go_back(self, row: QWidget) -> None:
+        index = self.rows.index(row)
+        if index > 0:
+            self.rows[index - 1].setFocus(Qt.FocusReason.BacktabFocusReason)
+
+    def enter_pressed(self, row: QWidget) -> None:
+        if row is self.rows[-1]:
+            self.save()
+        else:
+            self.advance(row)
+
+    # -- the sheet -------------------------------------------------------------------------
+
+    def language(self) -> str:
+        return self.language_combo.currentData()
+
+    def received_on(self) -> str:
+        return self.received_edit.date().toString("yyyy-MM-dd")
+
+    def answers(self) -> dict[str, str]:
+        answers = {
+            "useful": self.useful.answer(),
+            "influence": self.influence.answer(),
+            "wants_news": self.wants_news.answer(),
+        }
+        matters = self.matters.toPlainText().strip()
+        if matters:
+            answers["matters"] = matters
+        return answers
+
+    def _fill(self, answers: dict[str, str]) -> None:
+        for row in (self.useful, self.influence, self.wants_news):
+            if answers.get(row.name, NOT_ANSWERED) != NOT_ANSWERED:
+                row.pick(answers[row.name], advance=False)
+        self.matters.setPlainText(answers.get("matters", ""))
+
+    def _blank(self) -> bool:
+        answers = self.answers()
+        return "matters" not in answers and all(v == NOT_ANSWERED for v in answers.values())
+
+    def clear(self) -> None:
+        for row in (self.useful, self.influence, self.wants_news):
+            row.clear()
+        self.matters.clear()
+        self._show_matters_error("")
+
+    def _show_matters_error(self, text: str) -> None:
+        self.matters_error.setText(_("⚠ {message}").format(message=text) if text else "")
+        self.matters_error.setVisible(bool(text))
+
+    def _show_refusal(self, error: ValidationError) -> None:
+        text = str(error)
+        if error.field in ("matters", "useful", "influence", "wants_news"):
+            # The words are beside the question; here only that nothing was saved.
+            self.message.setText(_("⚠ Not saved: correct the answer marked ⚠, then save again."))
+            self._tell(text)
+        else:
+            self._say(_("⚠ {message}").format(message=text))
+        if error.field == "matters":
+            self._show_matters_error(text)
+            self.matters.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif error.field in ("useful", "influence", "wants_news"):
+            row = getattr(self, error.field)
+            row.show_error(text)
+            row.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.useful.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def save(self) -> None:
+        event_id = self._event_id()
+        if event_id is None:
+            self._say(_("⚠ {message}").format(message=_("Choose an event first, above.")))
+            return
+        answers = self.answers()
+        self._show_matters_error("")
+        try:
+            # Checked here too, so a refusal is shown beside its question.
+            sheet_answers.clean_sheet(answers)
+        except ValidationError as error:
+            self._show_refusal(error)
+            return
+        language, received_on = self.language(), self.received_on()
+        saved: dict[str, str | None] = {"id": None}
+        first_time = [True]
+
+        def do(store: Store) -> str:
+            saved["id"] = sheet_answers.add_sheet_answers(
+                store,
+                event_id=event_id,
+                language=language,
+                received_on=received_on,
+                answers=answers,
+            )
+            return saved["id"]
+
+        def undo(store: Store) -> None:
+            if saved["id"] is not None:
+                with store.transaction():
+                    changes.delete(store, "feedback_responses", saved["id"])
+
+        def done(_result) -> None:
+            if first_time:
+                first_time.clear()
+                self._say(_("Sheet saved."))
+
+        def refused(error: BaseException) -> None:
+            # Give the sheet back to fix, unless the next one is already begun.
+            if self._blank():
+                self._fill(answers)
+            if isinstance(error, ValidationError):
+                self._show_refusal(error)
+            else:
+                self._say(_("⚠ {message}").format(message=str(error)))
+
+        # Ready for the next sheet at once: keys typed ahead go to it.
+        self.clear()
+        self.useful.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.undo.push(Change(_("returned sheet"), do, undo, done, refused))
+
+    def undo_last(self) -> None:
+        if self._last_is_sheet():
+            self.undo.undo()
+            self._say(_("The last sheet was taken back."))
+
+    def _last_is_sheet(self) -> bool:
+        return self.undo.undo_text() == _("returned sheet")
+
+    def _update_undo_button(self) -> None:
+        self.undo_button.setEnabled(self._last_is_sheet())
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        if text:
+            self._tell(text)
+
+    # -- the count ---------------------------------------------------------------------------
+
+    def refresh_count(self) -> None:
+        event_id = self._event_id()
+        if event_id is None:
+            self.count_label.setText(_("No event chosen"))
+            return
+        count = count_sheets(self.reader, event_id)
+        self.count_label.setText(
+            ngettext(
+                "{count} sheet typed in for this event",
+                "{count} sheets typed in for this event",
+                count,
+            ).format(count=count)
+        )
