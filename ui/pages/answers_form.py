@@ -26,19 +26,15 @@ from collections.abc import Callable
 from itertools import pairwise
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QDateEdit,
     QFormLayout,
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -49,10 +45,10 @@ from ceapp.i18n import _, ngettext
 from ceapp.sheet_answers import INFLUENCE, NOT_ANSWERED, USEFUL, WANTS_NEWS
 from ceapp.sheets import catalogs
 from ceapp.store import Store
+from ui.pages.numbered_choices import ENTER_KEYS, NumberedChoices
 from ui.undo import Change
 
-_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-MARKER = "▶"
+_ENTER = ENTER_KEYS
 
 
 def answers_help() -> list[str]:
@@ -77,102 +73,21 @@ def _bold(widget: QWidget) -> QFont:
     return font
 
 
-class ChoiceRow(QFrame):
-    """One question with boxes: numbered radio buttons, driven by keys on the row."""
+class ChoiceRow(NumberedChoices):
+    """One question with boxes, numbered as the sheet prints them."""
 
     def __init__(self, name: str, title: str, options, form: AnswersForm) -> None:
-        super().__init__()
-        self.name = name
-        self.form = form
-        self.codes = [code for code, _label in options]
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setFrameShape(QFrame.Shape.Box)
-        self.setAccessibleName(title)
+        super().__init__(
+            name=name,
+            title=title,
+            codes=[code for code, _label in options],
+            labels=[label for _code, label in options],
+            form=form,
+            columns=3 if len(options) > 2 else 2,
+        )
         self.setAccessibleDescription(
             _("Type the number of the ticked box, 1 to {last}.").format(last=len(self.codes))
         )
-
-        self.marker = QLabel()
-        self.marker.setMinimumWidth(self.fontMetrics().horizontalAdvance(MARKER) * 2)
-        self.title = QLabel(title)
-        self.title.setFont(_bold(self.title))
-        self.answer_label = QLabel()
-        self.answer_label.setAccessibleName(_("Answer to {question}").format(question=title))
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setAccessibleName(_("Problem with {question}").format(question=title))
-        self.error_label.hide()
-
-        self.group = QButtonGroup(self)
-        self.buttons: list[QRadioButton] = []
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(self.fontMetrics().averageCharWidth() * 2)
-        grid.setVerticalSpacing(0)
-        columns = 3 if len(self.codes) > 2 else 2
-        for index, (code, label) in enumerate(options):
-            button = QRadioButton(f"{index + 1}  {label}")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setAccessibleName(_("{question}: {answer}").format(question=title, answer=label))
-            button.toggled.connect(self._restyle)
-            button.clicked.connect(lambda _checked=False, c=code: self.pick(c, advance=False))
-            self.group.addButton(button, index)
-            self.buttons.append(button)
-            grid.addWidget(button, index // columns, index % columns)
-
-        head = QHBoxLayout()
-        head.addWidget(self.marker)
-        head.addWidget(self.title)
-        head.addStretch(1)
-        head.addWidget(self.answer_label)
-        layout = QVBoxLayout(self)
-        margin = self.fontMetrics().averageCharWidth()
-        layout.setContentsMargins(margin, margin // 2, margin, margin // 2)
-        layout.setSpacing(margin // 2)
-        layout.addLayout(head)
-        layout.addLayout(grid)
-        layout.addWidget(self.error_label)
-        self._show_focus(False)
-        self.clear()
-
-    def answer(self) -> str:
-        checked = self.group.checkedId()
-        return self.codes[checked] if checked >= 0 else NOT_ANSWERED
-
-    def pick(self, code: str, *, advance: bool = True) -> None:
-        self.show_error("")
-        self.buttons[self.codes.index(code)].setChecked(True)
-        self._show_answer()
-        if advance:
-            self.form.advance(self)
-
-    def clear(self) -> None:
-        self.group.setExclusive(False)
-        for button in self.buttons:
-            button.setChecked(False)
-        self.group.setExclusive(True)
-        self.show_error("")
-        self._show_answer()
-
-    def show_error(self, text: str) -> None:
-        self.error_label.setText(_("⚠ {message}").format(message=text) if text else "")
-        self.error_label.setVisible(bool(text))
-
-    def _show_answer(self) -> None:
-        index = self.group.checkedId()
-        if index >= 0:
-            label = self.buttons[index].text().split("  ", 1)[-1]
-            text = _("→ {key} {answer}").format(key=index + 1, answer=label)
-        else:
-            text = _("not answered")
-        self.answer_label.setText(text)
-
-    def _restyle(self) -> None:
-        # The choice shows as a checked button and bold text, not by colour alone.
-        for button in self.buttons:
-            font = QFont(button.font())
-            font.setBold(button.isChecked())
-            button.setFont(font)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -202,19 +117,6 @@ class ChoiceRow(QFrame):
             self.form.go_back(self)
         else:
             super().keyPressEvent(event)
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        self._show_focus(True)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        self._show_focus(False)
-        super().focusOutEvent(event)
-
-    def _show_focus(self, focused: bool) -> None:
-        # A marker and a thicker frame, so the question in hand shows without colour.
-        self.setLineWidth(2 if focused else 0)
-        self.marker.setText(MARKER if focused else "")
 
 
 class MattersEdit(QPlainTextEdit):

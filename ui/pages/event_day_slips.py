@@ -19,13 +19,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -36,15 +32,15 @@ from ceapp import monitoring
 from ceapp.errors import ValidationError
 from ceapp.i18n import _, ngettext
 from ceapp.monitoring import NOT_ANSWERED, PREFER_NOT_TO_SAY
+from ui.pages.numbered_choices import ENTER_KEYS, NumberedChoices
 from ui.undo import Change
 
 PREFER_KEYS = (Qt.Key.Key_P, Qt.Key.Key_Slash)
-_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_ENTER = ENTER_KEYS
 # Options laid out this many to a line; long labels (ethnic group) take fewer.
 _COLUMNS_SHORT = 5
 _COLUMNS_LONG = 2
 _LONG_LABEL = 28
-MARKER = "▶"
 
 
 def slip_help() -> list[str]:
@@ -69,70 +65,29 @@ def _side_help() -> list[str]:
     ]
 
 
-class QuestionRow(QFrame):
-    """One question: its answers as numbered radio buttons, driven by keys on the row."""
+class QuestionRow(NumberedChoices):
+    """One monitoring question: its answers numbered, "prefer not to say" as P."""
 
     def __init__(self, name: str, form: SlipForm) -> None:
-        super().__init__()
-        self.name = name
-        self.form = form
-        self.codes = (*monitoring.answer_codes(name), PREFER_NOT_TO_SAY)
-        self.two_digit = len(self.codes) - 1 > 9
-        self._pending = ""
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setFrameShape(QFrame.Shape.Box)
-        self._show_focus(False)
-        title = monitoring.question_label(name)
-        self.setAccessibleName(title)
-
-        self.marker = QLabel()
-        self.marker.setMinimumWidth(self.fontMetrics().horizontalAdvance(MARKER) * 2)
-        self.title = QLabel(title)
-        bold = QFont(self.title.font())
-        bold.setBold(True)
-        self.title.setFont(bold)
-        self.answer_label = QLabel()
-        self.answer_label.setAccessibleName(_("Answer to {question}").format(question=title))
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-
-        self.group = QButtonGroup(self)
-        self.buttons: list[QRadioButton] = []
-        self.grid = QGridLayout()
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setHorizontalSpacing(self.fontMetrics().averageCharWidth() * 2)
-        self.grid.setVerticalSpacing(0)
-        labels = [monitoring.QUESTIONS[name].label(code) for code in self.codes]
+        codes = (*monitoring.answer_codes(name), PREFER_NOT_TO_SAY)
+        labels = [monitoring.QUESTIONS[name].label(code) for code in codes]
         # Long answers (ethnic group) run down the columns, so answers under one
         # heading (White, Asian...) stay together; short ones run across.
-        self.down_columns = max(len(label) for label in labels) > _LONG_LABEL
-        self.most_columns = _COLUMNS_LONG if self.down_columns else _COLUMNS_SHORT
-        self.columns = 0
-        for index, (code, label) in enumerate(zip(self.codes, labels, strict=True)):
-            button = QRadioButton(f"{self.key_for(index)}  {label}")
-            # The row takes the keys; the buttons are for the mouse and for showing the choice.
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setAccessibleName(_("{question}: {answer}").format(question=title, answer=label))
-            button.toggled.connect(self._restyle)
-            button.clicked.connect(lambda _checked=False, c=code: self.pick(c, advance=False))
-            self.group.addButton(button, index)
-            self.buttons.append(button)
-        self._place(self.most_columns)
+        down_columns = max(len(label) for label in labels) > _LONG_LABEL
+        self.most_columns = _COLUMNS_LONG if down_columns else _COLUMNS_SHORT
+        super().__init__(
+            name=name,
+            title=monitoring.question_label(name),
+            codes=codes,
+            labels=labels,
+            form=form,
+            columns=self.most_columns,
+            down_columns=down_columns,
+        )
 
-        head = QHBoxLayout()
-        head.addWidget(self.marker)
-        head.addWidget(self.title)
-        head.addStretch(1)
-        head.addWidget(self.answer_label)
-        layout = QVBoxLayout(self)
-        margin = self.fontMetrics().averageCharWidth()
-        layout.setContentsMargins(margin, margin // 2, margin, margin // 2)
-        layout.setSpacing(margin // 2)
-        layout.addLayout(head)
-        layout.addLayout(self.grid)
-        layout.addWidget(self.error_label)
-        self.clear()
+    @property
+    def two_digit(self) -> bool:
+        return len(self.codes) - 1 > 9
 
     def fit(self, width: int) -> None:
         """As many answer columns as fit in `width` (never a sideways scroll bar)."""
@@ -142,71 +97,10 @@ class QuestionRow(QFrame):
         room = width - margins - 2 * self.fontMetrics().averageCharWidth()
         self._place(max(1, min(self.most_columns, room // max(widest, 1))))
 
-    def _place(self, columns: int) -> None:
-        if columns == self.columns:
-            return
-        self.columns = columns
-        for button in self.buttons:
-            self.grid.removeWidget(button)
-        lines = -(-len(self.buttons) // columns)
-        for index, button in enumerate(self.buttons):
-            if self.down_columns:
-                self.grid.addWidget(button, index % lines, index // lines)
-            else:
-                self.grid.addWidget(button, index // columns, index % columns)
-
     def key_for(self, index: int) -> str:
         if self.codes[index] == PREFER_NOT_TO_SAY:
             return "P"
         return f"{index + 1:02d}" if self.two_digit else str(index + 1)
-
-    # -- the answer -------------------------------------------------------------
-
-    def answer(self) -> str:
-        checked = self.group.checkedId()
-        return self.codes[checked] if checked >= 0 else NOT_ANSWERED
-
-    def pick(self, code: str, *, advance: bool = True) -> None:
-        self._pending = ""
-        self.show_error("")
-        self.buttons[self.codes.index(code)].setChecked(True)
-        self._show_answer()
-        if advance:
-            self.form.advance(self)
-
-    def clear(self) -> None:
-        self._pending = ""
-        # An exclusive group never lets its last checked button go.
-        self.group.setExclusive(False)
-        for button in self.buttons:
-            button.setChecked(False)
-        self.group.setExclusive(True)
-        self.show_error("")
-        self._show_answer()
-
-    def show_error(self, text: str) -> None:
-        self.error_label.setText(_("⚠ {message}").format(message=text) if text else "")
-        self.error_label.setVisible(bool(text))
-
-    def _show_answer(self) -> None:
-        if self._pending:
-            text = _("typed {digits}…").format(digits=self._pending)
-        elif self.group.checkedId() >= 0:
-            index = self.group.checkedId()
-            text = _("→ {key} {answer}").format(
-                key=self.key_for(index),
-                answer=monitoring.QUESTIONS[self.name].label(self.codes[index]),
-            )
-        else:
-            text = _("not answered")
-        self.answer_label.setText(text)
-
-    def _restyle(self) -> None:
-        # The choice shows as a checked button and bold text, not by colour alone.
-        for button in self.buttons:
-            font = QFont(button.font())
-            font.setBold(button.isChecked())
-            button.setFont(font)
 
     # -- keys ---------------------------------------------------------------------
 
@@ -264,30 +158,9 @@ class QuestionRow(QFrame):
                 )
             )
 
-    def _take_pending(self) -> None:
-        if self._pending:
-            number = int(self._pending)
-            self._pending = ""
-            if number >= 1:
-                self.buttons[number - 1].setChecked(True)
-            self._show_answer()
-
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
-        self._show_focus(True)
         self.form.row_focused(self)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        # Tab after a lone first digit means that digit.
-        self._take_pending()
-        self._show_focus(False)
-        super().focusOutEvent(event)
-
-    def _show_focus(self, focused: bool) -> None:
-        # A marker and a thicker frame, so the question in hand shows without colour.
-        self.setLineWidth(2 if focused else 0)
-        if hasattr(self, "marker"):
-            self.marker.setText(MARKER if focused else "")
 
 
 class SlipForm(QWidget):
