@@ -21,20 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ceapp import attendance, events, monitoring
-from ceapp.errors import NotFoundError, ValidationError
+from ceapp import attendance, monitoring
+from ceapp.errors import ValidationError
 from ceapp.i18n import N_, _
 from ceapp.vocab import ATTENDANCE_ROLES
-from ui.events_model import format_when
 from ui.operations import OpChanges
 from ui.pages.context import PageContext
+from ui.pages.event_choice import fill_events, select_event
 from ui.pages.event_day_forms import QuickIssueForm, RegisterForm, show_error
 from ui.pages.event_day_slips import SlipForm, slip_help
 from ui.undo import Change
 
-# Enough for any event day: the most recent first; an older one chosen on the
-# Events page is added to the list when the page comes forward.
-EVENT_CHOICES = 200
 # Role n (from 0) is counted with F5+n and Shift+F5+n.
 FIRST_COUNTER_KEY = 5
 
@@ -219,32 +216,15 @@ class EventDayPage(QWidget):
         return self.event_combo.currentData()
 
     def choose_event(self, event_id: str) -> None:
-        index = self.event_combo.findData(event_id)
-        if index < 0:
-            try:
-                event = events.get_event(self.reader, event_id)
-            except (NotFoundError, ValidationError):
-                return
-            self.event_combo.insertItem(0, self._event_text(event), event["id"])
-            index = 0
-        self.event_combo.setCurrentIndex(index)
-
-    def _event_text(self, event: dict) -> str:
-        return _("{when} — {title}").format(
-            when=format_when(event["starts_at"]), title=event["title"]
-        )
+        select_event(self.event_combo, self.reader, event_id)
 
     def _reload_events(self) -> None:
         chosen = self.event_id or self.context.current_event
         self.event_combo.blockSignals(True)
-        self.event_combo.clear()
-        for event in events.list_events(self.reader, limit=EVENT_CHOICES):
-            self.event_combo.addItem(self._event_text(event), event["id"])
+        fill_events(self.event_combo, self.reader)
         self.event_combo.blockSignals(False)
         if chosen:
             self.choose_event(chosen)
-        if self.event_combo.count() == 0:
-            self.event_combo.setPlaceholderText(_("No events yet: add one on the Events page"))
         self._event_chosen()
 
     def _event_chosen(self) -> None:

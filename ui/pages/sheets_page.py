@@ -49,17 +49,16 @@ from PySide6.QtWidgets import (
 
 from ceapp import events
 from ceapp.cli.sheets import ID_CHARACTERS
-from ceapp.errors import NotFoundError, ValidationError
+from ceapp.errors import ValidationError
 from ceapp.i18n import N_, _, ngettext
 from ceapp.sheets import catalogs, layout
 from ceapp.store import Store
 from ceapp.sync import files
-from ui.events_model import format_when
 from ui.labels import text_label
 from ui.operations import OpChanges, failure_text
 from ui.pages.answers_form import AnswersForm, answers_help
 from ui.pages.context import PageContext
-from ui.pages.event_day_page import EVENT_CHOICES
+from ui.pages.event_choice import fill_events, select_event
 from ui.pages.sheet_preview import (
     PREVIEW_WIDTH,
     PagesView,
@@ -344,21 +343,8 @@ class SheetsPage(QWidget):
     def event_id(self) -> str | None:
         return self.event_combo.currentData()
 
-    def _event_text(self, event: dict) -> str:
-        return _("{when} — {title}").format(
-            when=format_when(event["starts_at"]), title=event["title"]
-        )
-
     def choose_event(self, event_id: str) -> None:
-        index = self.event_combo.findData(event_id)
-        if index < 0:
-            try:
-                event = events.get_event(self.reader, event_id)
-            except (NotFoundError, ValidationError):
-                return
-            self.event_combo.insertItem(0, self._event_text(event), event["id"])
-            index = 0
-        self.event_combo.setCurrentIndex(index)
+        select_event(self.event_combo, self.reader, event_id)
 
     def default_event(self) -> str | None:
         """The next event (from today on), else the most recent one."""
@@ -373,14 +359,10 @@ class SheetsPage(QWidget):
     def _reload_events(self, *, default: bool) -> None:
         chosen = None if default else self.event_id
         self.event_combo.blockSignals(True)
-        self.event_combo.clear()
-        for event in events.list_events(self.reader, limit=EVENT_CHOICES):
-            self.event_combo.addItem(self._event_text(event), event["id"])
+        fill_events(self.event_combo, self.reader)
         chosen = chosen or self.default_event()
         if chosen:
             self.choose_event(chosen)
-        if self.event_combo.count() == 0:
-            self.event_combo.setPlaceholderText(_("No events yet: add one on the Events page"))
         self.event_combo.blockSignals(False)
 
     # -- the languages --------------------------------------------------------------
