@@ -385,17 +385,15 @@ def create_edited(
         if not changed:
             continue
         stamp = _stamp(store, spec)
-        for column, value in sorted(changed.items()):
-            _log(
-                store,
-                spec=spec,
-                row_id=row_id,
-                field=spec.columns.index(column),
-                value_json=canonical_json(value),
-                stamp=stamp,
-                base=base_text([setters.get(column, (created, node))]),
-            )
-            setters[column] = (stamp, node)
+        _log_edits(
+            store,
+            spec,
+            row_id,
+            changed,
+            stamp=stamp,
+            base_of=lambda column: base_text([setters.get(column, (created, node))]),
+        )
+        setters.update(dict.fromkeys(changed, (stamp, node)))
         values.update(changed)
     store.note_changed(spec.name)
     store.conn.execute(
@@ -416,6 +414,28 @@ def read(store: Store, table: str, row_id: str) -> dict:
             _("No record with id {id} in {table}.").format(id=row_id, table=spec.name)
         )
     return {column: from_column(spec, column, value) for column, value in rows[0].items()}
+
+
+def _log_edits(
+    store: Store,
+    spec: TableSpec,
+    row_id: str,
+    changed: dict,
+    *,
+    stamp: int,
+    base_of: Callable[[str], str | None],
+) -> None:
+    """One log row per changed column, all at one stamp; `base_of` names what each replaced."""
+    for column, value in sorted(changed.items()):
+        _log(
+            store,
+            spec=spec,
+            row_id=row_id,
+            field=spec.columns.index(column),
+            value_json=canonical_json(value),
+            stamp=stamp,
+            base=base_of(column),
+        )
 
 
 def update(store: Store, table: str, row_id: str, fields: Mapping) -> dict:
@@ -440,17 +460,14 @@ def update(store: Store, table: str, row_id: str, fields: Mapping) -> dict:
         f"UPDATE {spec.name} SET {assignments} WHERE id = ?",
         [*(to_column(spec, column, value) for column, value in changed.items()), row_id],
     )
-    stamp = _stamp(store, spec)
-    for column, value in sorted(changed.items()):
-        _log(
-            store,
-            spec=spec,
-            row_id=row_id,
-            field=spec.columns.index(column),
-            value_json=canonical_json(value),
-            stamp=stamp,
-            base=base_text(current_ops(store, spec.name, row_id, column)),
-        )
+    _log_edits(
+        store,
+        spec,
+        row_id,
+        changed,
+        stamp=_stamp(store, spec),
+        base_of=lambda column: base_text(current_ops(store, spec.name, row_id, column)),
+    )
     _after_write(store, spec, row_id, {**current, **changed})
     if spec.personal & set(changed):
         redaction.redact_superseded(store, spec, row_id)
