@@ -47,6 +47,10 @@ def fingerprint(store: Store) -> str:
     try:
         for name in sorted(TABLES):
             spec = TABLES[name]
+            # An empty table adds nothing, so a table added by a later
+            # version leaves every earlier fingerprint as it was.
+            if not conn.execute(f"SELECT EXISTS (SELECT 1 FROM {name})").fetchone()[0]:
+                continue
             digest.update(f"table {name}\n".encode())
             # Bytes straight from SQLite to the hash: decoding each row into
             # a str only to encode it again would cost as much as the rest.

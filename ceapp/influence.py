@@ -40,14 +40,14 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ceapp import changes, disclosure
+from ceapp import changes, disclosure, event_questions
 from ceapp.errors import ValidationError
 from ceapp.i18n import N_, _
 from ceapp.monitoring import NOT_ANSWERED, PREFER_NOT_TO_SAY
 from ceapp.reports.characteristics import category_of
 from ceapp.reports.selection import Selection
 from ceapp.schema import spec_for
-from ceapp.sheet_answers import AGREE, INFLUENCE, USEFUL, monitoring_of
+from ceapp.sheet_answers import AGREE, INFLUENCE, USEFUL, WANTS_NEWS, monitoring_of
 from ceapp.store import Store
 from ceapp.validation import excerpt
 
@@ -87,6 +87,17 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class OwnQuestion:
+    """The answers to one of the event's own questions (ceapp.event_questions)."""
+
+    number: int
+    text: str  # in English
+    kind: str
+    counts: dict[str, disclosure.Cell]  # by answer code; empty when withheld or written
+    total: disclosure.Cell  # sheets that answered it
+
+
+@dataclass(frozen=True)
 class Summary:
     selection_lines: list[tuple[str, str]]
     sheets: int
@@ -100,6 +111,8 @@ class Summary:
     target: float | None
     rule_text: str
     comparisons: dict[str, str] = field(default_factory=dict)  # indicator name: words
+    # For one event: its own questions, in sheet order.
+    own: list[OwnQuestion] = field(default_factory=list)
 
 
 def summarise(
@@ -146,6 +159,7 @@ def summarise(
             )
         )
     return Summary(
+        own=_own_questions(store, selection, sheets, rule),
         selection_lines=selection.describe(store),
         sheets=len(sheets),
         with_monitoring=len(pages),
@@ -163,6 +177,35 @@ def summarise(
             if each.percentage is not None and (baseline is not None or target is not None)
         },
     )
+
+
+def _own_questions(
+    store: Store, selection: Selection, sheets: list[dict], rule: disclosure.Rule
+) -> list[OwnQuestion]:
+    if selection.event_id is None:
+        return []
+    results = []
+    for question in event_questions.list_questions(store, selection.event_id):
+        key = event_questions.answer_key(question)
+        answers = [sheet[key] for sheet in sheets if key in sheet]
+        if question["kind"] == "write":
+            counts, total = {}, disclosure.protect_breakdown({"written": len(answers)}, rule)[1]
+        else:
+            choices = INFLUENCE if question["kind"] == "agree" else WANTS_NEWS
+            tally = Counter(answers)
+            counts, total = disclosure.protect_breakdown(
+                {code: tally[code] for code in choices.codes}, rule
+            )
+        results.append(
+            OwnQuestion(
+                number=question["number"],
+                text=event_questions.text_in(question, "en")[0],
+                kind=question["kind"],
+                counts=counts,
+                total=total,
+            )
+        )
+    return results
 
 
 def _overall(cells: dict[str, disclosure.Cell], total: disclosure.Cell) -> Indicator:

@@ -221,12 +221,27 @@ def _sync_peers(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE sync_imported (digest TEXT PRIMARY KEY) WITHOUT ROWID")
 
 
+def _event_questions(conn: sqlite3.Connection) -> None:
+    # Each question its own record, so two laptops adding or translating
+    # different questions never conflict.
+    conn.execute(
+        "CREATE TABLE event_questions ("
+        " id TEXT PRIMARY KEY,"
+        " event_id TEXT NOT NULL REFERENCES events (id),"
+        " position INTEGER NOT NULL,"
+        " kind TEXT NOT NULL CHECK (kind IN ('agree', 'yes_no', 'write')),"
+        " texts TEXT NOT NULL DEFAULT '{}')"
+    )
+    conn.execute("CREATE INDEX event_questions_by_event ON event_questions (event_id, position)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "redaction flag on the change log", _redaction_flag),
     Migration(3, "trusted devices for sync", _trusted_devices),
     Migration(4, "sync: what each peer has, and whose each node is", _sync_peers),
     Migration(5, "compact change log, keyed by the op", compact_change_log),
+    Migration(6, "an event's own questions for its feedback sheet", _event_questions),
 )
 
 

@@ -144,6 +144,15 @@ TABLES: dict[str, TableSpec] = {
             json_columns=frozenset({"answers"}),
             parents=(("event_id", "events", CASCADE),),
         ),
+        # An event's own questions on its feedback sheet, after the standard
+        # ones: `texts` maps a language code to the question in that language
+        # (English always there, the fallback).
+        TableSpec(
+            "event_questions",
+            ("event_id", "position", "kind", "texts"),
+            json_columns=frozenset({"texts"}),
+            parents=(("event_id", "events", CASCADE),),
+        ),
     )
 }
 
@@ -162,6 +171,7 @@ TABLE_CODES: dict[str, int] = {
     "issues": 8,
     "issue_status_history": 9,
     "feedback_responses": 10,
+    "event_questions": 11,
 }
 TABLE_NAMES: dict[int, str] = {code: name for name, code in TABLE_CODES.items()}
 

@@ -21,6 +21,11 @@ register (attendance.add_register_entry), not here. An answers dict with a
 name, email or phone key is refused, and so is an email address or phone
 number written in the "what matters" box: such text goes to the register too.
 
+An event may add questions of its own (ceapp.event_questions); their
+answers are kept under "own.<question id>", checked as the standard ones
+are: the agree/disagree scale's codes, yes or no, or text (refused if it
+holds contact details, as "what matters" is).
+
 The sheet may carry the optional equality-monitoring page, on the same
 anonymous sheet. Its answers (monitoring.clean_answers) are kept inside the
 same feedback record, under "monitoring.<question>", so that the influence
@@ -36,7 +41,7 @@ from __future__ import annotations
 
 import re
 
-from ceapp import feedback, monitoring, validation
+from ceapp import event_questions, feedback, monitoring, validation
 from ceapp.errors import ValidationError
 from ceapp.i18n import N_, _
 from ceapp.store import Store
@@ -70,6 +75,8 @@ WANTS_NEWS = Choices("wants_news", (("yes", N_("Yes")), ("no", N_("No"))))
 
 QUESTIONS = ("useful", "influence", "matters", "wants_news")
 MONITORING = "monitoring"
+# The event's own questions (ceapp.event_questions), answered by number or id.
+OWN = "own"
 # How a monitoring answer's key reads in the stored answers.
 MONITORING_PREFIX = "monitoring."
 # Keys someone may try to store contact details under; refused with a pointer to the register.
@@ -81,8 +88,12 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"(?:\+44|\b0)(?:[\s-]?\d){9,10}\b")
 
 
-def clean_sheet(answers) -> dict:
-    """The stored answers of one sheet, or ValidationError saying what to correct."""
+def clean_sheet(answers, questions: list[dict] | None = None) -> dict:
+    """The stored answers of one sheet, or ValidationError saying what to correct.
+
+    `questions` are the event's own (event_questions.list_questions); their
+    answers come under OWN, by question id or sheet number.
+    """
     if not isinstance(answers, dict):
         raise ValidationError(
             "answers", _("A sheet's answers must be given as question: answer pairs.")
@@ -108,8 +119,9 @@ def clean_sheet(answers) -> dict:
         page = monitoring.clean_answers(_monitoring_page(page))
         if any(code != monitoring.NOT_ANSWERED for code in page.values()):
             cleaned.update({MONITORING_PREFIX + name: code for name, code in page.items()})
+    cleaned.update(_own_answers(answers.get(OWN), questions or []))
     if all(cleaned.get(name, NOT_ANSWERED) == NOT_ANSWERED for name in QUESTIONS) and not any(
-        key.startswith(MONITORING_PREFIX) for key in cleaned
+        key.startswith((MONITORING_PREFIX, event_questions.ANSWER_PREFIX)) for key in cleaned
     ):
         raise ValidationError(
             "answers",
@@ -126,13 +138,64 @@ def add_sheet_answers(store: Store, *, event_id: str, language: str, received_on
 
     Bad input raises ValidationError before anything is written.
     """
+    questions = event_questions.list_questions(store, event_id) if isinstance(event_id, str) else []
     return feedback.add_feedback(
         store,
         event_id=event_id,
         language=language,
-        answers=clean_sheet(answers),
+        answers=clean_sheet(answers, questions),
         received_on=received_on,
     )
+
+
+def _own_answers(given, questions: list[dict]) -> dict[str, str]:
+    """The answers to the event's own questions, keyed as stored (event_questions.answer_key)."""
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        raise ValidationError(
+            OWN, _("Answers to the event's own questions are pairs of question number: answer.")
+        )
+    by_name = {}
+    for question in questions:
+        by_name[question["id"]] = question
+        by_name[str(question["number"])] = question
+    cleaned = {}
+    for name, value in given.items():
+        question = by_name.get(str(name).strip()) if isinstance(name, (str, int)) else None
+        if question is None:
+            if questions:
+                numbers = ", ".join(str(each["number"]) for each in questions)
+                message = _(
+                    "The event has no question {name} of its own; its own questions are "
+                    "numbered {numbers}."
+                ).format(name=_shown(name), numbers=numbers)
+            else:
+                message = _(
+                    "The event has no questions of its own, so there is no question {name} "
+                    "to answer."
+                ).format(name=_shown(name))
+            raise ValidationError(OWN, message)
+        answer = _own_answer(question, value)
+        if answer != NOT_ANSWERED:
+            cleaned[event_questions.answer_key(question)] = answer
+    return cleaned
+
+
+def _own_answer(question: dict, value) -> str:
+    def label() -> str:
+        return _("Question {number}").format(number=question["number"])
+
+    if question["kind"] == "write":
+        text = validation.text(
+            OWN, value, label=label(), required=False, limit=validation.LONG_TEXT
+        )
+        if text is None:
+            return NOT_ANSWERED
+        _refuse_contact_in_text(text, OWN, label())
+        return text
+    choices = INFLUENCE if question["kind"] == "agree" else WANTS_NEWS
+    return _coded(OWN, value, choices, label)
 
 
 def monitoring_of(stored: dict) -> dict[str, str] | None:
@@ -171,7 +234,7 @@ def _news_label() -> str:
 
 
 def _refuse_unknown_keys(answers: dict) -> None:
-    known = {*QUESTIONS, MONITORING}
+    known = {*QUESTIONS, MONITORING, OWN}
     for key in answers:
         if key in known:
             continue
@@ -187,20 +250,20 @@ def _refuse_unknown_keys(answers: dict) -> None:
         raise ValidationError(
             "answers",
             _("The sheet has no question called {key}. Its questions are: {names}.").format(
-                key=_shown(key), names=", ".join((*QUESTIONS, MONITORING))
+                key=_shown(key), names=", ".join((*QUESTIONS, MONITORING, OWN))
             ),
         )
 
 
-def _refuse_contact_in_text(text: str) -> None:
+def _refuse_contact_in_text(text: str, field: str = "matters", question: str | None = None) -> None:
     if _EMAIL.search(text) or _PHONE.search(text):
         raise ValidationError(
-            "matters",
+            field,
             _(
-                "The answer to 'what matters most' holds an email address or phone number. "
+                "The answer to '{question}' holds an email address or phone number. "
                 "Contact details are kept apart from the answers: type the answer without "
                 "them, and with the person's consent put them on the event's register."
-            ),
+            ).format(question=question or _("what matters most")),
         )
 
 

@@ -27,9 +27,10 @@ def reference_fingerprint(store) -> str:
     for name in sorted(TABLES):
         spec = TABLES[name]
         columns = ("id", *sorted(spec.columns))
-        digest.update(f"table {name}\n".encode())
-        cursor = store.conn.execute(f"SELECT {', '.join(columns)} FROM {name} ORDER BY id")
-        for row in cursor:
+        rows = store.conn.execute(f"SELECT {', '.join(columns)} FROM {name} ORDER BY id").fetchall()
+        if rows:  # an empty table adds nothing
+            digest.update(f"table {name}\n".encode())
+        for row in rows:
             record = {
                 column: json.loads(value)
                 if column in spec.json_columns and isinstance(value, str)

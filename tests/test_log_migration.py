@@ -20,7 +20,9 @@ from ceapp.migrations import latest_version
 from ceapp.store import open_store
 
 FIXTURE = Path(__file__).parent / "data" / "schema3-text-log.db"
-FINGERPRINT = "a5aa7e0a711bf6d6a2d2a7747ff962a526f52bb9e24b45a13f64cebb2fb0e658"
+# Since schema 6 an empty table adds nothing to a fingerprint; the records
+# are the same ones the old rule hashed to a5aa7e0a…0e658.
+FINGERPRINT = "07c866b47d6037939da978dfe8f9c71286ffd4a14b681b62784fc4c933168705"
 OPS = 287
 
 

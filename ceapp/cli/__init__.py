@@ -17,6 +17,7 @@ import sqlite3
 import sys
 
 import ceapp.cli.feedback as answers_command
+import ceapp.cli.questions as questions_command
 import ceapp.cli.sheets as sheet_command
 from ceapp import __version__
 from ceapp.cli import catalogs, database, event_day, issues_groups, records, reports, sync, values
@@ -164,6 +165,7 @@ def build_parser() -> Parser:
     sync.add_commands(commands)
     reports.add_commands(commands)
     catalogs.add_commands(commands)
+    questions_command.add_commands(commands)
     sheet_command.add_commands(commands)
     answers_command.add_commands(commands)
 

@@ -67,6 +67,15 @@ def add_commands(commands) -> None:
         type=values.date_in_years(*report_options.DATE_YEARS),
         help=_("the day the sheet came back (default today)"),
     )
+    action.add_argument(
+        "--own",
+        action="append",
+        metavar="N=ANSWER",
+        help=_(
+            "the event's own question N (see `questions list`): an agree/disagree code, "
+            "yes or no, or the text written; give it once for each question answered"
+        ),
+    )
     for question, choices in monitoring.QUESTIONS.items():
         action.add_argument(
             "--" + question.replace("_", "-"),
@@ -111,6 +120,29 @@ def _target_options(action, *, stored_default: bool) -> None:
     action.add_argument("--target", metavar="PCT", type=_percentage, help=target)
 
 
+def _own_answers(pairs: list[str]) -> dict[str, str]:
+    answers = {}
+    for pair in pairs:
+        number, separator, answer = pair.partition("=")
+        if not separator or not number.strip():
+            raise ValidationError(
+                sheet_answers.OWN,
+                _(
+                    "--own takes the question's number, '=' and the answer, such as "
+                    "--own 5=tend_to_agree; '{value}' is not that."
+                ).format(value=excerpt(pair)),
+            )
+        if number.strip() in answers:
+            raise ValidationError(
+                sheet_answers.OWN,
+                _("Question {number} is answered twice; give each question once.").format(
+                    number=excerpt(number.strip())
+                ),
+            )
+        answers[number.strip()] = answer
+    return answers
+
+
 def answers_add(store: Store, args: argparse.Namespace) -> int:
     event_id = resolve_id(store, "events", args.event, field="event", label=_("Event"))
     answers = {
@@ -119,6 +151,8 @@ def answers_add(store: Store, args: argparse.Namespace) -> int:
         "matters": args.matters,
         "wants_news": args.wants_news,
     }
+    if args.own:
+        answers[sheet_answers.OWN] = _own_answers(args.own)
     page = {question: getattr(args, question) for question in monitoring.QUESTIONS}
     if any(page.values()):
         answers[sheet_answers.MONITORING] = page
@@ -183,6 +217,16 @@ def _summary_json(summary: influence.Summary) -> dict:
         "rule": summary.rule_text,
         "useful": {"counts": summary.useful, "total": summary.useful_total},
         "influence": {"counts": summary.influence, "total": summary.influence_total},
+        "own_questions": [
+            {
+                "number": each.number,
+                "question": each.text,
+                "kind": each.kind,
+                "counts": each.counts,
+                "answered_count": each.total,
+            }
+            for each in summary.own
+        ],
         "indicator": {
             "definition": _indicator_definition(),
             "baseline": summary.baseline,
@@ -234,6 +278,19 @@ def _print_summary(summary: influence.Summary) -> None:
             continue
         rows = [(labels.label(code), cells[code]) for code in labels.codes]
         rows.append((_("Total"), total))
+        print_table(rows, [_("Answer"), _("Sheets")])
+    for each in summary.own:
+        heading = _("{number}. {question}").format(number=each.number, question=each.text)
+        write("\n" + heading + "\n")
+        if each.kind == "write":
+            write(_("Written answers: {count}").format(count=each.total) + "\n")
+            continue
+        if not each.counts:
+            write(_("Too few answers to break down ({total}).").format(total=each.total) + "\n")
+            continue
+        labels = sheet_answers.INFLUENCE if each.kind == "agree" else sheet_answers.WANTS_NEWS
+        rows = [(labels.label(code), each.counts[code]) for code in labels.codes]
+        rows.append((_("Total"), each.total))
         print_table(rows, [_("Answer"), _("Sheets")])
     write("\n" + _indicator_definition() + "\n")
     targets = []

@@ -13,7 +13,7 @@ import os
 
 from ceapp.errors import ValidationError
 from ceapp.exit_codes import ExitCode
-from ceapp.i18n import _
+from ceapp.i18n import _, ngettext
 from ceapp.lookup import resolve_id
 from ceapp.sheets import catalogs, layout
 from ceapp.store import Store
@@ -135,6 +135,21 @@ def sheet(store: Store, args: argparse.Namespace) -> int:
                 _("  {language}: printed in English, no translation: {texts}").format(
                     language=language.english,
                     texts="; ".join(excerpt(text, limit=60) for text in extra),
+                )
+            )
+        if built.untranslated_questions:
+            numbers = built.untranslated_questions
+            print(
+                ngettext(
+                    "  {language}: the event's question {numbers} printed in English; give "
+                    "its {language} text with `ceapp questions edit EVENT NUMBER --lang {code}`.",
+                    "  {language}: the event's questions {numbers} printed in English; give "
+                    "their {language} text with `ceapp questions edit EVENT NUMBER --lang {code}`.",
+                    len(numbers),
+                ).format(
+                    language=language.english,
+                    numbers=", ".join(str(value) for value in numbers),
+                    code=code,
                 )
             )
     return ExitCode.OK

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ceapp import attendance, feedback, issues, monitoring
-from ceapp.demo import population, texts
+from ceapp.demo import population, sheet_questions, texts
 from ceapp.demo.world import Place, fill, person
 from ceapp.store import Store
 
@@ -172,8 +172,11 @@ def add_activity(store: Store, rng: random.Random, occasion: Occasion, *, until:
         _add_register(store, rng, occasion, public)
     _add_monitoring(store, rng, occasion, public)
     _add_issues(store, rng, occasion, until=until)
+    questions = sheet_questions.add_questions(
+        store, occasion.event_id, occasion.method, upcoming=occasion.starts.date() > until
+    )
     if public and occasion.method not in ("survey", "online") and rng.random() < FEEDBACK_SHARE:
-        _add_feedback(store, rng, occasion, public, until=until)
+        _add_feedback(store, rng, occasion, public, questions, until=until)
 
 
 def _count(rng: random.Random, low: int, mode: int, high: int) -> int:
@@ -347,12 +350,19 @@ INFLUENCE_WEIGHTS = (7, 24, 30, 19, 20)
 
 
 def _add_feedback(
-    store: Store, rng: random.Random, occasion: Occasion, public: int, *, until: date
+    store: Store,
+    rng: random.Random,
+    occasion: Occasion,
+    public: int,
+    questions: list[dict],
+    *,
+    until: date,
 ) -> None:
     sheets = min(30, max(1, round(public * rng.uniform(0.05, 0.2))))
     other_languages = [code for code in occasion.languages if code != "en"]
     # A stream of its own, so adding this answer left every other record as it was.
     influence_rng = random.Random(f"influence {occasion.event_id}")
+    own_rng = random.Random(f"own answers {occasion.event_id}")
     returned = []
     for _index in range(sheets):
         language = "en"
@@ -365,6 +375,7 @@ def _add_feedback(
         }
         if influence_rng.random() < 0.9:
             answers["influence"] = influence_rng.choices(INFLUENCE_CODES, INFLUENCE_WEIGHTS)[0]
+        answers.update(sheet_questions.answers_for(own_rng, questions))
         comments = texts.FEEDBACK_COMMENTS.get(language)
         if comments and rng.random() < 0.6:
             answers["comments"] = rng.choice(comments)

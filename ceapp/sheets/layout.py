@@ -321,6 +321,9 @@ class Sheet:
     # The equality page's texts printed in English, also among catalog.misses:
     # an imported catalog made before they were sheet texts lacks them.
     english_only: list[str] = field(default_factory=list)
+    # The numbers of the event's own questions printed in English: no text
+    # in the sheet's language yet.
+    untranslated_questions: list[int] = field(default_factory=list)
 
 
 def _shift(items: list[Item], dy: float) -> list[Item]:
@@ -569,7 +572,7 @@ class _Flow:
 
 
 def _event_texts(store, event_id: str) -> dict:
-    from ceapp import events
+    from ceapp import event_questions, events
 
     event = events.get_event(store, event_id)
     return {
@@ -577,6 +580,7 @@ def _event_texts(store, event_id: str) -> dict:
         "title": event.get("title") or "",
         "starts_at": event.get("starts_at"),
         "venue": event.get("venue") or "",
+        "questions": event_questions.list_questions(store, event_id),
     }
 
 
@@ -709,6 +713,7 @@ def render(
             layout.gap_unit(1.0),
         ]
     )
+    untranslated = _own_questions(layout, flow, event.get("questions") or [])
     flow.place(
         [
             layout.translated(texts.THANK_YOU, bold=True),
@@ -761,7 +766,49 @@ def render(
         language=language,
         title=f"{heading_text}: {title}" if title else heading_text,
     )
-    return Sheet(pdf, pages, drawn, catalog, language, english_only)
+    return Sheet(pdf, pages, drawn, catalog, language, english_only, untranslated)
+
+
+def _own_questions(layout: _Layout, flow: _Flow, questions: list[dict]) -> list[int]:
+    """The event's own questions (ceapp.event_questions), numbered after the standard four.
+
+    One with no text in the sheet's language prints in English; returns
+    the numbers of those.
+    """
+    from ceapp.event_questions import text_in
+
+    untranslated = []
+    for question in questions:
+        text, fallback = text_in(question, layout.language)
+        text = clean(text)
+        if fallback:
+            untranslated.append(question["number"])
+        language = catalogs.SOURCE_LANGUAGE if fallback else layout.language
+        layout.check(text, "text", _("Question {number}").format(number=question["number"]))
+        unit = layout.lines(text, language=language, bold=True, start=layout.number_column)
+        english = clean((question.get("texts") or {}).get(catalogs.SOURCE_LANGUAGE))
+        if layout.bilingual and not fallback and english and english != text:
+            below = layout.lines(
+                english, language="en", start=layout.number_column, ink=ENGLISH_INK
+            )
+            unit = _stack([unit, below])
+        units = [layout.with_number(question["number"], unit)]
+        if question["kind"] == "write":
+            units += [
+                layout.translated(texts.WRITE_HERE, start=layout.number_column),
+                *layout.rules(4),
+            ]
+        else:
+            scale = texts.INFLUENCE_SCALE if question["kind"] == "agree" else (texts.YES, texts.NO)
+            units += [
+                layout.translated(texts.TICK_ONE, start=layout.number_column),
+                layout.gap_unit(0.5),
+            ]
+            for msgid in scale:
+                units += [layout.answer(msgid), layout.gap_unit(0.5)]
+        # A question and all its answers on one page when they fit on one.
+        flow.place([*units, layout.gap_unit(0.8)])
+    return untranslated
 
 
 def _labelled(layout: _Layout, msgid: str, value: str) -> Unit:
