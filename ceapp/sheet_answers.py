@@ -160,7 +160,7 @@ def _own_answers(given, questions: list[dict]) -> dict[str, str]:
     for question in questions:
         by_name[question["id"]] = question
         by_name[str(question["number"])] = question
-    cleaned = {}
+    cleaned, named = {}, set()
     for name, value in given.items():
         question = by_name.get(str(name).strip()) if isinstance(name, (str, int)) else None
         if question is None:
@@ -176,9 +176,18 @@ def _own_answers(given, questions: list[dict]) -> dict[str, str]:
                     "to answer."
                 ).format(name=_shown(name))
             raise ValidationError(OWN, message)
+        key = event_questions.answer_key(question)
+        if key in named:
+            raise ValidationError(
+                OWN,
+                _("Question {number} is answered twice; give each question once.").format(
+                    number=question["number"]
+                ),
+            )
+        named.add(key)
         answer = _own_answer(question, value)
         if answer != NOT_ANSWERED:
-            cleaned[event_questions.answer_key(question)] = answer
+            cleaned[key] = answer
     return cleaned
 
 

@@ -33,7 +33,7 @@ from cli_run import run_cli as _cli
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from ceapp import cli
+from ceapp import cli, event_questions
 from ceapp.fingerprint import fingerprint
 from ceapp.store import open_store
 from ceapp.store_files import ENV_DB
@@ -282,7 +282,10 @@ def _plausible(dest: str, world: World) -> st.SearchStrategy[str]:
         "status": _codes(ISSUE_STATUSES),
         "theme": _codes(ISSUE_THEMES),
         "type": _codes(GROUP_TYPES),
-        "kind": _codes(PARTNER_KINDS),
+        # partners add --kind, and questions add --kind
+        "kind": _codes(PARTNER_KINDS) | _codes(event_questions.KINDS),
+        "number": st.sampled_from(["5", "6", "7", "4", "x"]),
+        "own": st.sampled_from(["5=yes", "5=tend_to_agree", "6=More lights", "5", "=x"]),
         "accessibility": st.lists(_codes(ACCESSIBILITY), max_size=3).map(",".join),
         "languages": st.sampled_from(["en", "en,bn,so", "pa_Arab", "syl", "klingon", ""]),
         # Mostly consistent with each other and with the prepared events, so
