@@ -190,22 +190,27 @@ def move_question(store: Store, question_id: str, offset: int) -> list[dict]:
         return list_questions(store, question["event_id"])
 
 
+def check_removable(store: Store, question: dict) -> None:
+    """ValidationError if returned sheets answer the question: removing it would hide them."""
+    answered = answer_count(store, question)
+    if answered:
+        raise ValidationError(
+            "question",
+            ngettext(
+                "{count} returned sheet answers this question, so it stays: "
+                "removing it would hide that answer.",
+                "{count} returned sheets answer this question, so it stays: "
+                "removing it would hide their answers.",
+                answered,
+            ).format(count=answered),
+        )
+
+
 def remove_question(store: Store, question_id: str) -> dict:
     """Delete the question; returns it as it was (for undo: restore_question)."""
     with store.transaction():
         question = get_question(store, question_id)
-        answered = answer_count(store, question)
-        if answered:
-            raise ValidationError(
-                "question",
-                ngettext(
-                    "{count} returned sheet answers this question, so it stays: "
-                    "removing it would hide that answer.",
-                    "{count} returned sheets answer this question, so it stays: "
-                    "removing it would hide their answers.",
-                    answered,
-                ).format(count=answered),
-            )
+        check_removable(store, question)
         changes.delete(store, "event_questions", question_id)
         return question
 

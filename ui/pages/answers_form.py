@@ -16,6 +16,10 @@ to the next sheet, and keeps the language and the date received. A sheet
 the rules refuse (nothing answered; an email address or phone number in the
 text) is shown beside the question with ⚠ and words, and is kept to fix.
 
+The event's own questions (ceapp.event_questions) follow the standard
+four, numbered and answered the same way: boxes by number (agree/disagree
+as for influence, 1 yes and 2 no), a written answer as "what matters".
+
 The optional equality-monitoring page is not typed in here (yet): use the
 slips form on the Event day page, or `ceapp answers`.
 """
@@ -31,15 +35,17 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from ceapp import changes, sheet_answers
+from ceapp import changes, event_questions, sheet_answers
 from ceapp.errors import ValidationError
 from ceapp.i18n import _, ngettext
 from ceapp.sheet_answers import INFLUENCE, NOT_ANSWERED, USEFUL, WANTS_NEWS
@@ -134,7 +140,8 @@ class MattersEdit(QPlainTextEdit):
                 self.form.save()
                 return
             if modifiers == Qt.KeyboardModifier.NoModifier:
-                self.form.advance(self)
+                # Moves on; in a written answer to the sheet's last question, saves.
+                self.form.enter_pressed(self)
                 return
             if modifiers == Qt.KeyboardModifier.ShiftModifier:
                 self.insertPlainText("\n")
@@ -209,7 +216,18 @@ class AnswersForm(QWidget):
             [(code, WANTS_NEWS.label(code)) for code in WANTS_NEWS.codes],
             self,
         )
-        self.rows: list[QWidget] = [self.useful, self.influence, self.matters, self.wants_news]
+        self.standard_rows: list[QWidget] = [
+            self.useful,
+            self.influence,
+            self.matters,
+            self.wants_news,
+        ]
+        self.rows: list[QWidget] = list(self.standard_rows)
+        # The event's own questions, rebuilt when the event changes.
+        self.questions: list[dict] = []
+        self.own_rows: dict[str, QWidget] = {}
+        self.own_box = QVBoxLayout()
+        self._own_widgets: list[QWidget] = []
 
         self.count_label = QLabel()
         self.count_label.setAccessibleName(_("Sheets typed in for this event"))
@@ -246,7 +264,16 @@ class AnswersForm(QWidget):
         buttons.addWidget(self.undo_button)
         buttons.addStretch(1)
 
-        layout = QVBoxLayout(self)
+        # The event's own questions can make the form taller than the window.
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
         layout.addWidget(self.intro_label)
         layout.addWidget(self.count_label)
         layout.addLayout(top)
@@ -254,20 +281,13 @@ class AnswersForm(QWidget):
         layout.addWidget(self.influence)
         layout.addLayout(matters_box)
         layout.addWidget(self.wants_news)
+        layout.addLayout(self.own_box)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addWidget(self.help_label)
         layout.addStretch(1)
 
-        order = [
-            self.language_combo,
-            self.received_edit,
-            *self.rows,
-            self.save_button,
-            self.undo_button,
-        ]
-        for first, second in pairwise(order):
-            QWidget.setTabOrder(first, second)
+        self._set_tab_order()
 
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -280,17 +300,98 @@ class AnswersForm(QWidget):
     def first_focus(self) -> QWidget:
         return self.useful
 
+    def _set_tab_order(self) -> None:
+        order = [
+            self.language_combo,
+            self.received_edit,
+            *self.rows,
+            self.save_button,
+            self.undo_button,
+        ]
+        for first, second in pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    # -- the event's own questions ---------------------------------------------------------
+
+    def refresh_questions(self) -> None:
+        """Ask the chosen event's own questions after the standard four."""
+        event_id = self._event_id()
+        questions = event_questions.list_questions(self.reader, event_id) if event_id else []
+        if [(q["id"], q["number"], q["kind"], q["texts"]) for q in questions] == [
+            (q["id"], q["number"], q["kind"], q["texts"]) for q in self.questions
+        ]:
+            return
+        kept = self.own_answers()
+        for widget in self._own_widgets:
+            self.own_box.removeWidget(widget)
+            widget.deleteLater()
+        self._own_widgets, self.own_rows = [], {}
+        self.questions = questions
+        for question in questions:
+            text = event_questions.text_in(question, "en")[0]
+            title = _("{number}. {question}").format(number=question["number"], question=text)
+            if question["kind"] == "write":
+                edit = MattersEdit(self)
+                edit.setAccessibleName(title)
+                edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3)
+                label = QLabel(title)
+                label.setFont(_bold(label))
+                label.setWordWrap(True)
+                label.setBuddy(edit)
+                self.own_box.addWidget(label)
+                self.own_box.addWidget(edit)
+                self._own_widgets += [label, edit]
+                row: QWidget = edit
+            else:
+                choices = INFLUENCE if question["kind"] == "agree" else WANTS_NEWS
+                row = ChoiceRow(
+                    event_questions.answer_key(question),
+                    title,
+                    [(code, choices.label(code)) for code in choices.codes],
+                    self,
+                )
+                self.own_box.addWidget(row)
+                self._own_widgets.append(row)
+            self.own_rows[question["id"]] = row
+        self.rows = [*self.standard_rows, *self.own_rows.values()]
+        self._set_tab_order()
+        self._fill_own(kept)
+
+    def own_answers(self) -> dict[str, str]:
+        """The answers to the event's own questions, by question id."""
+        answers = {}
+        for question_id, row in self.own_rows.items():
+            if isinstance(row, ChoiceRow):
+                answer = row.answer()
+            else:
+                answer = row.toPlainText().strip() or NOT_ANSWERED
+            if answer != NOT_ANSWERED:
+                answers[question_id] = answer
+        return answers
+
+    def _fill_own(self, answers: dict[str, str]) -> None:
+        for question_id, answer in answers.items():
+            row = self.own_rows.get(question_id)
+            if isinstance(row, ChoiceRow) and answer in row.codes:
+                row.pick(answer, advance=False)
+            elif row is not None and not isinstance(row, ChoiceRow):
+                row.setPlainText(answer)
+
     # -- moving between questions ------------------------------------------------------
 
     def advance(self, row: QWidget) -> None:
         index = self.rows.index(row)
         if index + 1 < len(self.rows):
-            self.rows[index + 1].setFocus(Qt.FocusReason.TabFocusReason)
+            self._focus(self.rows[index + 1], Qt.FocusReason.TabFocusReason)
 
     def go_back(self, row: QWidget) -> None:
         index = self.rows.index(row)
         if index > 0:
-            self.rows[index - 1].setFocus(Qt.FocusReason.BacktabFocusReason)
+            self._focus(self.rows[index - 1], Qt.FocusReason.BacktabFocusReason)
+
+    def _focus(self, row: QWidget, reason: Qt.FocusReason) -> None:
+        row.setFocus(reason)
+        self.scroll.ensureWidgetVisible(row)
 
     def enter_pressed(self, row: QWidget) -> None:
         if row is self.rows[-1]:
@@ -315,6 +416,9 @@ class AnswersForm(QWidget):
         matters = self.matters.toPlainText().strip()
         if matters:
             answers["matters"] = matters
+        own = self.own_answers()
+        if own:
+            answers[sheet_answers.OWN] = own
         return answers
 
     def _fill(self, answers: dict[str, str]) -> None:
@@ -322,13 +426,18 @@ class AnswersForm(QWidget):
             if answers.get(row.name, NOT_ANSWERED) != NOT_ANSWERED:
                 row.pick(answers[row.name], advance=False)
         self.matters.setPlainText(answers.get("matters", ""))
+        self._fill_own(answers.get(sheet_answers.OWN, {}))
 
     def _blank(self) -> bool:
         answers = self.answers()
-        return "matters" not in answers and all(v == NOT_ANSWERED for v in answers.values())
+        return (
+            "matters" not in answers
+            and sheet_answers.OWN not in answers
+            and all(v == NOT_ANSWERED for v in answers.values())
+        )
 
     def clear(self) -> None:
-        for row in (self.useful, self.influence, self.wants_news):
+        for row in (self.useful, self.influence, self.wants_news, *self.own_rows.values()):
             row.clear()
         self.matters.clear()
         self._show_matters_error("")
@@ -353,7 +462,7 @@ class AnswersForm(QWidget):
             row.show_error(text)
             row.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
-            self.useful.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._focus(self.useful, Qt.FocusReason.OtherFocusReason)
 
     def save(self) -> None:
         event_id = self._event_id()
@@ -364,7 +473,7 @@ class AnswersForm(QWidget):
         self._show_matters_error("")
         try:
             # Checked here too, so a refusal is shown beside its question.
-            sheet_answers.clean_sheet(answers)
+            sheet_answers.clean_sheet(answers, self.questions)
         except ValidationError as error:
             self._show_refusal(error)
             return
@@ -403,7 +512,7 @@ class AnswersForm(QWidget):
 
         # Ready for the next sheet at once: keys typed ahead go to it.
         self.clear()
-        self.useful.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._focus(self.useful, Qt.FocusReason.OtherFocusReason)
         self.undo.push(Change(_("returned sheet"), do, undo, done, refused))
 
     def undo_last(self) -> None:

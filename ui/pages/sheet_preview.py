@@ -75,6 +75,8 @@ class SheetPreview:
     # Texts printed in English because the catalog does not translate them.
     misses: tuple[str, ...]
     english_only: tuple[str, ...]
+    # Numbers of the event's own questions printed in English.
+    untranslated_questions: tuple[int, ...] = ()
 
 
 def page_count(data: bytes) -> int:
@@ -142,6 +144,7 @@ def build_preview(store: Store, options: SheetOptions, language: str, scale: flo
         reviewed=sheet.catalog.reviewed,
         misses=tuple(sheet.catalog.misses),
         english_only=tuple(sheet.english_only),
+        untranslated_questions=tuple(sheet.untranslated_questions),
     )
 
 

@@ -59,6 +59,7 @@ from ui.operations import OpChanges, failure_text
 from ui.pages.answers_form import AnswersForm, answers_help
 from ui.pages.context import PageContext
 from ui.pages.event_choice import fill_events, select_event
+from ui.pages.questions_editor import QuestionsEditor
 from ui.pages.sheet_preview import (
     PREVIEW_WIDTH,
     PagesView,
@@ -110,11 +111,18 @@ class SheetsPage(QWidget):
             tell=context.tell,
             language_name=language_name,
         )
+        self.questions = QuestionsEditor(
+            reader=self.reader,
+            event_id=lambda: self.event_id,
+            undo=context.undo,
+            tell=context.tell,
+            language_name=language_name,
+        )
         self._lay_out()
         self._fill_languages()
         self._reload_events(default=True)
         self._connect()
-        self.answers.refresh_count()
+        self._event_changed()
 
     # -- building -----------------------------------------------------------------
 
@@ -241,7 +249,9 @@ class SheetsPage(QWidget):
         self.tabs.setAccessibleName(_("Print sheets, or type in returned ones"))
         self.tabs.addTab(self.choices_box, _("P&rint sheets"))
         self.tabs.addTab(self.answers, _("T&ype in returned sheets"))
+        self.tabs.addTab(self.questions, _("Own q&uestions"))
         self.tabs.setTabToolTip(1, _("Type in the answers on sheets that came back (Ctrl+Tab)"))
+        self.tabs.setTabToolTip(2, _("The event's own questions, in each language"))
         self.tabs.currentChanged.connect(self._tab_changed)
         left = QVBoxLayout()
         left.addLayout(event_row)
@@ -269,6 +279,8 @@ class SheetsPage(QWidget):
         if self.tabs.widget(index) is self.answers:
             self.answers.refresh_count()
             self.answers.first_focus().setFocus(Qt.FocusReason.TabFocusReason)
+        elif self.tabs.widget(index) is self.questions:
+            self.questions.first_focus().setFocus(Qt.FocusReason.TabFocusReason)
 
     def show_answers_form(self) -> None:
         """Bring the form for typing in returned sheets forward, its first question in hand."""
@@ -277,7 +289,7 @@ class SheetsPage(QWidget):
 
     def _connect(self) -> None:
         self.event_combo.currentIndexChanged.connect(lambda _i: self._choices_changed())
-        self.event_combo.currentIndexChanged.connect(lambda _i: self.answers.refresh_count())
+        self.event_combo.currentIndexChanged.connect(lambda _i: self._event_changed())
         self.language_list.currentRowChanged.connect(lambda _row: self._choices_changed())
         self.language_list.itemChanged.connect(lambda _item: self._ticks_changed())
         self.copies_spin.valueChanged.connect(lambda _value: self._ticks_changed())
@@ -330,12 +342,21 @@ class SheetsPage(QWidget):
         ]
 
     def apply_changes(self, changes: OpChanges) -> None:
-        if changes.touches("events"):
-            self._reload_events(default=False)
+        if changes.touches("events", "event_questions"):
+            if changes.touches("events"):
+                self._reload_events(default=False)
             self._preview_key = None
             self._choices_changed()
+        if changes.touches("event_questions", "events"):
+            self.answers.refresh_questions()
+            self.questions.refresh()
         if changes.touches("feedback_responses", "events"):
             self.answers.refresh_count()
+
+    def _event_changed(self) -> None:
+        self.answers.refresh_count()
+        self.answers.refresh_questions()
+        self.questions.refresh()
 
     # -- the event ------------------------------------------------------------------
 
@@ -536,6 +557,17 @@ class SheetsPage(QWidget):
             )
         if preview.english_only and preview.language != catalogs.SOURCE_LANGUAGE:
             lines.append(_("The equality questions are printed in English."))
+        if preview.untranslated_questions:
+            numbers = preview.untranslated_questions
+            lines.append(
+                ngettext(
+                    "The event's question {numbers} has no {language} text, so it is printed "
+                    "in English: add it on the Own questions tab.",
+                    "The event's questions {numbers} have no {language} text, so they are "
+                    "printed in English: add it on the Own questions tab.",
+                    len(numbers),
+                ).format(numbers=", ".join(str(n) for n in numbers), language=english)
+            )
         self.preview_note.setText(" ".join(lines))
         self.pages_view.set_images(preview.images)
         self.preview_area.verticalScrollBar().setValue(0)
