@@ -15,10 +15,11 @@ The bad bundles are written to a folder with a long name: a refusal names
 the file, and its line must still fit the CLI's 300 characters whole (the
 CLI shortens the path, never the advice at the end).
 
-An op line is [table, row_id, stamp, node, kind, field, value, redacted,
-base] (ceapp/sync/ops_check.py). An op's identity is its table, record,
-stamp, node and field; a receiver counts ops at or under its own mark for a
-node as ones it holds, checks only their shape, and drops them.
+The good bundle is in format 1, one op a line: [table, row_id, stamp, node,
+kind, field, value, redacted, base] (ceapp/sync/ops_check.py). An op's
+identity is its table, record, stamp, node and field; a receiver counts
+ops at or under its own mark for a node as ones it holds, checks only
+their shape, and drops them.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from ceapp.exit_codes import ExitCode
 from ceapp.log_encoding import stamp_value
 from ceapp.ops import canonical_json
 from ceapp.store import open_store
-from ceapp.sync import bundle, encryption
+from ceapp.sync import bundle, encryption, exchange
 from ceapp.validation import excerpt
 
 # What a refusal message says to do, one of which every message must carry.
@@ -117,7 +118,11 @@ def world(tmp_path_factory) -> World:
     _ok("--db", a, "sync", "trust", f"{b}.pub", "--name", "Laptop B")
     _ok("--db", a, "sync", "trust", f"{c}.pub", "--name", "Laptop C")
     good = folder / "good.zip"
-    _ok("--db", a, "sync", "export", "--out", good)
+    # Format 1, one op a line: what a laptop not yet updated sends, and what
+    # these tests doctor op by op. Format 2's own refusals are in
+    # tests/test_sync_format2.py; both formats end in the same op checks.
+    with open_store(str(a)) as store:
+        exchange.export_bundle(store, str(good), format=1)
     sealed_for_receiver = folder / "sealed-b.zip"
     _ok("--db", a, "sync", "export", "--out", sealed_for_receiver, "--encrypt-to", "Laptop B")
     sealed_for_other = folder / "sealed-c.zip"
@@ -256,6 +261,7 @@ def _resign(
         manifest=base,
         ops_lines=list(world.lines if lines is None else lines),
         sign=(key or world.sender_key).sign,
+        format=1,
     )
     return target
 

@@ -4,8 +4,8 @@
                     key, its clock high-water marks, the op count and the
                     SHA-256 and size of ops.jsonl
     manifest.sig    Ed25519 signature of manifest.json's exact bytes
-    ops.jsonl       one op per line (ops_check.py gives the line format),
-                    in the change log's key order: table, record, stamp, node
+    ops.jsonl       format 2: one block of ops of a table, kind and field per
+                    line; format 1: one op per line (ops_check.py gives both)
 
 The signature covers the manifest, and the manifest the ops file's digest,
 so one signature vouches for every byte. Reading checks everything (zip
@@ -30,7 +30,9 @@ from ceapp.i18n import _
 from ceapp.sync import ops_check
 from ceapp.validation import excerpt
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Format 1 (one op per line) is still read: a laptop not yet updated sends it.
+OLDEST_FORMAT = 1
 MANIFEST, SIGNATURE, OPS = "manifest.json", "manifest.sig", "ops.jsonl"
 MEMBERS = (MANIFEST, SIGNATURE, OPS)
 # Far beyond any real team's data (a million changes is about 400 MB of
@@ -68,23 +70,29 @@ def write_bundle(
     path: str,
     *,
     manifest: dict,
-    ops_lines: Iterable[bytes],
+    ops_lines: Iterable[bytes | tuple[bytes, int]],
     sign: Callable[[bytes], bytes],
+    format: int = FORMAT_VERSION,
 ) -> dict:
-    """Write the zip to `path` (which must not exist); returns the manifest written."""
+    """Write the zip to `path` (which must not exist); returns the manifest written.
+
+    `ops_lines` are lines of bundle format `format`: each a line holding
+    one op, or (line, how many ops it holds) as ops_check.op_blocks gives.
+    """
     digest = hashlib.sha256()
-    size = count = 0
+    size = ops = 0
     with zipfile.ZipFile(path, "x", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         with archive.open(OPS, "w", force_zip64=True) as member:
-            for line in ops_lines:
+            for item in ops_lines:
+                line, held = item if isinstance(item, tuple) else (item, 1)
                 digest.update(line)
                 member.write(line)
                 size += len(line)
-                count += 1
+                ops += held
         manifest = {
             **manifest,
-            "format": FORMAT_VERSION,
-            "op_count": count,
+            "format": format,
+            "op_count": ops,
             "members": {OPS: {"sha256": digest.hexdigest(), "size": size}},
         }
         manifest_bytes = json.dumps(manifest, sort_keys=True, indent=1).encode()
@@ -225,7 +233,7 @@ def check_versions(*, path: str, manifest: dict, schema_version: int) -> None:
                 "reads format {supported}). Update ceapp on this laptop, then import it again."
             ).format(path=path, version=version, supported=FORMAT_VERSION)
         )
-    if version < 1:
+    if version < OLDEST_FORMAT:
         raise _damaged(path)
     schema = manifest.get("schema")
     if not isinstance(schema, int) or isinstance(schema, bool) or not 1 <= schema <= schema_version:
@@ -290,6 +298,10 @@ def read_ops(
         raise _too_big(path, MAX_OPS_BYTES)
     digest = hashlib.sha256()
     checker = ops_check.OpChecker(path=path, held=held)
+    if manifest["format"] == 1:
+        check, longest = checker.add, None
+    else:
+        check, longest = checker.add_block, ops_check.MAX_BLOCK_BYTES
     refusal: BundleRefusedError | None = None
     read = 0
     # The line begun at the end of the last chunk (a bytearray: one very long
@@ -304,7 +316,7 @@ def read_ops(
                 digest.update(chunk)
                 if refusal is None:
                     try:
-                        _check_lines(checker, pending, chunk)
+                        _check_lines(check, pending, chunk, longest)
                     except BundleRefusedError as refused:
                         # Kept until the digest is known; reading goes on to it.
                         refusal = refused
@@ -323,8 +335,14 @@ def read_ops(
     return checker
 
 
-def _check_lines(checker: ops_check.OpChecker, pending: bytearray, chunk: bytes) -> None:
-    """Check each line `chunk` completes; keep its unfinished end in `pending`."""
+def _check_lines(
+    check: Callable[[bytes], None], pending: bytearray, chunk: bytes, longest: int | None
+) -> None:
+    """Check each line `chunk` completes; keep its unfinished end in `pending`.
+
+    A line longer than `longest` goes to `check` as soon as it is, which
+    refuses it, rather than being gathered to its end.
+    """
     start = 0
     while (end := chunk.find(b"\n", start)) != -1:
         if pending:
@@ -333,9 +351,11 @@ def _check_lines(checker: ops_check.OpChecker, pending: bytearray, chunk: bytes)
             pending.clear()
         else:
             line = chunk[start:end]
-        checker.add(line)
+        check(line)
         start = end + 1
     pending += chunk[start:]
+    if longest is not None and len(pending) > longest:
+        check(bytes(pending))
 
 
 def file_size_ok(path: str) -> int:

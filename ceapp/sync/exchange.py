@@ -100,8 +100,13 @@ def export_bundle(
     *,
     to: str | None = None,
     encrypt_to: str | None = None,
+    format: int = bundle.FORMAT_VERSION,
 ) -> ExportResult:
-    """Write a signed bundle to `out`, a file that must not exist yet."""
+    """Write a signed bundle to `out`, a file that must not exist yet.
+
+    `format` 1 makes a bundle a ceapp older than bundle format 2 can read
+    (and tests prove format 1 is still read).
+    """
     folder = files.check_new_file(out, kind=files.BUNDLE)
     recipient_key = _device_key(store, to, "--to") if to is not None else None
     encrypt_key = _device_key(store, encrypt_to, "--encrypt-to") if encrypt_to is not None else None
@@ -128,10 +133,11 @@ def export_bundle(
                     # to this stamp, which the recipient said it had.
                     "since": {node_hex(node): stamp for node, stamp in sorted(marks.items())},
                 },
-                ops_lines=(
-                    ops_check.op_line(op) for op in _noting(_ops_for(store, marks), tables_seen)
+                ops_lines=(ops_check.op_lines if format == 1 else ops_check.op_blocks)(
+                    _noting(_ops_for(store, marks), tables_seen)
                 ),
                 sign=key.sign,
+                format=format,
             )
         finally:
             store.conn.execute("RELEASE export_snapshot")

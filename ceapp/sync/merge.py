@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from itertools import chain
+from operator import itemgetter
 
 from ceapp import anonymity, redaction
-from ceapp.changes import expected_row, row_ops, to_column
+from ceapp.changes import expected_row, row_ops
 from ceapp.errors import BundleRefusedError, ImportCancelledError
 from ceapp.i18n import _
 from ceapp.log_encoding import (
@@ -127,6 +129,17 @@ def merge(
     summary = MergeSummary(ops_received=len(ops))
     # Rows are rebuilt table by table; links are checked at commit.
     conn.execute("PRAGMA defer_foreign_keys = ON")
+    created = created or {}
+    # Ops of records this log has no op of at all are all new here, and
+    # nothing here can clash with them: they go straight into the log. Only
+    # the ops of records held here take the way through `incoming` below.
+    held = _held_records(store, ops)
+    if held:
+        new_ops = [op for op in ops if op[:2] not in held]
+        ops = [op for op in ops if op[:2] in held]
+    else:
+        new_ops, ops = ops, []
+    fresh, new_rows, new_edited = _sort_new(new_ops, created, summary)
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS incoming ("
         " tbl INTEGER, row_id BLOB, stamp INTEGER, node INTEGER, field INTEGER,"
@@ -179,55 +192,35 @@ def merge(
     conn.execute(
         f"DELETE FROM temp.incoming WHERE EXISTS (SELECT 1 FROM main.changes c WHERE {in_incoming})"
     )
-    # Records new to this laptop that arrive as one create and nothing else
-    # (nearly all of a first import) are inserted in batches; the rest are
-    # rebuilt one by one from all their ops.
-    fresh: dict[int, list[tuple]] = {}
-    fresh_keys = set()
-    created = created or {}
-    for code, row_id, value in conn.execute(
-        "SELECT i.tbl, i.row_id, i.value FROM temp.incoming i WHERE i.field = ?"
-        " AND NOT EXISTS (SELECT 1 FROM main.changes c WHERE c.tbl = i.tbl AND c.row_id = i.row_id)"
-        " AND NOT EXISTS (SELECT 1 FROM temp.incoming j WHERE j.tbl = i.tbl"
-        " AND j.row_id = i.row_id AND j.field != ?) ORDER BY i.tbl, i.row_id",
-        (CREATE_FIELD, CREATE_FIELD),
-    ):
-        known = created.get((code, row_id))
-        if known is None:
-            known = decode_id(row_id), create_values(TABLES[TABLE_NAMES[code]], value)
-        fresh.setdefault(code, []).append(known)
-        fresh_keys.add((code, row_id))
-    new_rows = [
-        key
-        for key in conn.execute("SELECT DISTINCT tbl, row_id FROM temp.incoming")
-        if key not in fresh_keys
-    ]
-    edited_rows = {
+    new_rows.extend(conn.execute("SELECT DISTINCT tbl, row_id FROM temp.incoming"))
+    edited_rows = new_edited | {
         (TABLE_NAMES[code], decode_id(row_id))
         for code, row_id in conn.execute(
             "SELECT DISTINCT tbl, row_id FROM temp.incoming WHERE field >= 0"
         )
     }
     # Only a record this laptop already had ops for can have had a conflict.
-    held_edited = {
-        (TABLE_NAMES[code], decode_id(row_id))
-        for code, row_id in conn.execute(
-            "SELECT DISTINCT i.tbl, i.row_id FROM temp.incoming i WHERE i.field >= 0"
-            " AND EXISTS (SELECT 1 FROM main.changes c WHERE c.tbl = i.tbl AND c.row_id = i.row_id)"
-        )
-    }
-    newest = conn.execute("SELECT max(stamp) FROM temp.incoming").fetchone()[0]
+    held_edited = edited_rows - new_edited
+    newest = max(map(itemgetter(2), chain(ops, new_ops)), default=0)
     conflicts_before = conflicts.count_for_rows(store, held_edited)
     before = conn.total_changes
     conn.execute(f"INSERT INTO main.changes ({columns}) SELECT {columns} FROM temp.incoming")
-    summary.ops_new = conn.total_changes - before
-    summary.edits_to_deleted = conn.execute(
+    summary.ops_new += conn.total_changes - before
+    summary.edits_to_deleted += conn.execute(
         "SELECT count(*) FROM temp.incoming i WHERE i.field >= 0 AND EXISTS ("
         "SELECT 1 FROM main.changes d WHERE d.tbl = i.tbl AND d.row_id = i.row_id"
         " AND d.field = ?)",
         (DELETE_FIELD,),
     ).fetchone()[0]
     conn.execute("DELETE FROM temp.incoming")
+    # In the log's key order (text ids before UUIDs, as SQLite orders them),
+    # whatever order the bundle had: the file's layout never follows it.
+    new_ops.sort(key=lambda op: (op[0], type(op[1]) is bytes, *op[1:5]))
+    conn.executemany(
+        f"INSERT INTO main.changes ({columns}) VALUES ({', '.join('?' for _c in COLUMNS)})",
+        new_ops,
+    )
+    summary.ops_new += len(new_ops)
     for code, row_id in new_rows:
         affected.setdefault(TABLE_NAMES[code], set()).add(decode_id(row_id))
     if newest:
@@ -262,6 +255,65 @@ def merge(
         progress(total, total)
     summary.conflicts = max(0, conflicts.count_for_rows(store, edited_rows) - conflicts_before)
     return summary
+
+
+def _held_records(store: Store, ops: list[tuple]) -> set[tuple[int, object]]:
+    """(table code, stored id) of the records among `ops` this log holds any op of."""
+    conn = store.conn
+    if not ops or conn.execute("SELECT 1 FROM main.changes LIMIT 1").fetchone() is None:
+        return set()
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS incoming_records ("
+        " tbl INTEGER, row_id BLOB, PRIMARY KEY (tbl, row_id)) WITHOUT ROWID"
+    )
+    conn.execute("DELETE FROM temp.incoming_records")
+    conn.executemany(
+        "INSERT OR IGNORE INTO temp.incoming_records (tbl, row_id) VALUES (?, ?)",
+        {op[:2] for op in ops},
+    )
+    held = set(
+        conn.execute(
+            "SELECT r.tbl, r.row_id FROM temp.incoming_records r WHERE EXISTS ("
+            "SELECT 1 FROM main.changes c WHERE c.tbl = r.tbl AND c.row_id = r.row_id)"
+        )
+    )
+    conn.execute("DELETE FROM temp.incoming_records")
+    return held
+
+
+def _sort_new(new_ops: list[tuple], created: dict, summary: MergeSummary):
+    """Sort the ops of records new to this log: (fresh, rebuilt, edited).
+
+    fresh: {table code: [(id, values in column order)]}, the records that
+    arrive as one create and nothing else (nearly all of a first import),
+    inserted in batches; rebuilt: (table code, stored id) of the other new
+    records, rebuilt one by one from their ops; edited: (table, id) of
+    those with edits, where concurrent edits can make a conflict. Counts
+    the edits of new records that a delete among their ops overrides.
+    """
+    others = {op[:2] for op in new_ops if op[4] != CREATE_FIELD}
+    creates = [op for op in new_ops if op[4] == CREATE_FIELD and op[:2] not in others]
+    once = {op[:2] for op in creates}
+    if len(once) != len(creates):
+        # A record created twice (two laptops used one id): rebuilt from both.
+        seen: set = set()
+        for op in creates:
+            if op[:2] in seen:
+                others.add(op[:2])
+            seen.add(op[:2])
+    fresh: dict[int, list[tuple]] = {}
+    for op in creates:
+        key = op[:2]
+        if key in others:
+            continue
+        known = created.get(key)
+        if known is None:
+            known = decode_id(key[1]), create_values(TABLES[TABLE_NAMES[key[0]]], op[5])
+        fresh.setdefault(key[0], []).append(known)
+    deleted = {op[:2] for op in new_ops if op[4] == DELETE_FIELD}
+    summary.edits_to_deleted += sum(1 for op in new_ops if op[4] >= 0 and op[:2] in deleted)
+    edited = {(TABLE_NAMES[op[0]], decode_id(op[1])) for op in new_ops if op[4] >= 0}
+    return fresh, sorted(others, key=repr), edited
 
 
 def _blanked(spec: TableSpec, field_code: int, *, ours: str, theirs: str, source: str) -> str:
@@ -330,26 +382,39 @@ def _insert_new(
     stays out, a detached link to a gone record is cleared.
     """
     columns = spec.columns
-    # Lists by position, not dicts by name: this is the hot path of an import.
-    rows = [[row_id, *values] for row_id, values in batch]
+    # In id order, as anonymity.settle leaves a group of slips.
+    batch.sort(key=itemgetter(0))
+    # Tuples by position, not dicts by name: this is the hot path of an import.
+    rows = [(row_id, *values) for row_id, values in batch]
     for column, parent, how in spec.parents:
         position = columns.index(column) + 1
-        links = {row[position] for row in rows if row[position] is not None}
-        present = _present(store, parent, "id", links) if links else set()
-        kept = []
+        links = {row[position] for row in rows}
+        links.discard(None)
+        gone = links - _present(store, parent, "id", links) if links else set()
+        if gone:
+            kept = []
+            for row in rows:
+                if row[position] in gone:
+                    if how == CASCADE:
+                        continue
+                    row = (*row[:position], None, *row[position + 1 :])
+                kept.append(row)
+            rows = kept
+    for column in spec.personal:
+        if not ops_check.may_be_null(spec.name, column):
+            position = columns.index(column) + 1
+            for row in rows:
+                if row[position] is None:
+                    _refuse_empty_required(spec, dict(zip(columns, row[1:], strict=True)), source)
+    places = [columns.index(name) + 1 for name in spec.json_columns]
+    if places:
+        stored = []
         for row in rows:
-            if row[position] is not None and row[position] not in present:
-                if how == CASCADE:
-                    continue
-                row[position] = None
-            kept.append(row)
-        rows = kept
-    for row in rows:
-        _refuse_empty_required(spec, dict(zip(columns, row[1:], strict=True)), source)
-    for name in spec.json_columns:
-        position = columns.index(name) + 1
-        for row in rows:
-            row[position] = to_column(spec, name, row[position])
+            row = list(row)
+            for place in places:
+                row[place] = ops_check.encode_json(row[place])
+            stored.append(row)
+        rows = stored
     group = columns.index(spec.group_column) + 1 if spec.anonymous and spec.group_column else None
     if group is not None:
         # Groups (an event's slips) that already hold rows get settled in id
@@ -357,11 +422,17 @@ def _insert_new(
         # nothing more: its rows, and their ops, go in in id order here.
         already = _present(store, spec.name, spec.group_column, {row[group] for row in rows})
     names = ", ".join(("id", *columns))
-    store.conn.executemany(
-        f"INSERT OR REPLACE INTO {spec.name} ({names})"
-        f" VALUES ({', '.join('?' for _name in range(len(columns) + 1))})",
-        rows,
-    )
+    values = ", ".join("?" for _name in range(len(columns) + 1))
+    try:
+        store.conn.executemany(f"INSERT INTO {spec.name} ({names}) VALUES ({values})", rows)
+    except store.conn.IntegrityError:  # sqlite3's or sqlcipher3's, as the store uses
+        # A row with no op in the log (written behind it; `ceapp check`
+        # reports such rows): the log decides. Replacing costs twice the
+        # plain insert, so it is only done when needed; the rows the failed
+        # statement inserted are replaced by themselves.
+        store.conn.executemany(
+            f"INSERT OR REPLACE INTO {spec.name} ({names}) VALUES ({values})", rows
+        )
     summary.new_records += len(rows)
     if rows:
         store.note_changed(spec.name)

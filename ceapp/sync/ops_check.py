@@ -1,12 +1,26 @@
 """Checking each op a bundle carries before any of them is written.
 
-An op line is a JSON array:
+Format 1 carries one op per line, a JSON array:
 
     [table, row_id, stamp, node, kind, field, value, redacted, base]
 
 stamp an integer (milliseconds << 16 | counter, 0 for a monitoring slip),
 node 16 hex digits, value plain JSON (a create's is every column by name,
 a delete's null), base null or the [stamp, node] pairs an edit replaced.
+
+Format 2 carries a block of ops of one table, kind and field per line:
+
+    [table, "create", null, [[row_id, stamp, node, redacted, value, ...], ...]]
+    [table, "set", field, [[row_id, stamp, node, redacted, value, base], ...]]
+    [table, "delete", null, [[row_id, stamp, node], ...]]
+
+a create's values in the table's column order (exactly its columns), the
+rest as in format 1. One JSON document per thousands of ops, and no column
+names repeated, is what makes a large import cheap to read; creates of a
+block are checked column by column (`_block_of_creates`), and anything that
+check does not pass whole goes op by op through the same checks as format 1,
+which then names the op at fault.
+
 An op that is not exactly what this ceapp's write path would have logged is
 refused with its number: unknown tables or fields, wrong shapes, values the
 write path never stores, stamps that would reveal when an anonymous slip
@@ -18,9 +32,12 @@ from __future__ import annotations
 
 import functools
 import json
+import json.encoder
 import json.scanner
 import re
 import sqlite3
+from collections.abc import Iterator
+from itertools import repeat
 
 from ceapp.errors import BundleRefusedError
 from ceapp.i18n import _
@@ -29,6 +46,7 @@ from ceapp.log_encoding import (
     DELETE_FIELD,
     base_pairs,
     base_text,
+    create_values,
     decode_create,
     decode_id,
     encode_id,
@@ -46,9 +64,51 @@ MAX_STAMP = 1 << 62
 MAX_BASES = 64
 MAX_TEXT = 100_000
 FIELD_COUNT = 9
+KINDS = (CREATE, SET, DELETE)
+# Parts of an op in a format-2 block, after its record id, stamp and node.
+BLOCK_PARTS = {CREATE: 4, SET: 6, DELETE: 3}
+# How many ops the writer puts in one block, and how much text at most: a
+# line is parsed whole, so a block is also refused above MAX_BLOCK_BYTES.
+BLOCK_OPS = 2000
+BLOCK_TEXT = 4 * 1024**2
+MAX_BLOCK_BYTES = 64 * 1024**2
 # The C scanner behind json.loads, called directly: an import reads a
 # million lines, and json.loads adds two Python calls to each.
 _SCAN = json.scanner.make_scanner(json.JSONDecoder())
+_UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# A block's record ids joined by newlines, when every one is a canonical UUID
+# (as every id ceapp makes is): checked, and turned into bytes, at once.
+_UUID_LINES = re.compile(f"(?:{_UUID}\n)*{_UUID}")
+_NONE = type(None)
+
+
+def _fast_encoder():
+    """canonical_json without the Python layers json.dumps puts round the C encoder.
+
+    A create's values are encoded once per op, a million times in a large
+    import. Falls back to canonical_json where the C encoder is missing or
+    differs (another Python), so the text stored is the same either way.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return canonical_json
+    try:
+        encode = make(None, None, json.encoder.encode_basestring, None, ":", ",", True, False, True)
+    except TypeError:
+        return canonical_json
+
+    def fast(value) -> str:
+        return "".join(encode(value, 0))
+
+    sample = ['a"\\\n\u00e9\u2028', 1, -(2**63), None, {"b": [1, "x"], "a": None}, [], {}]
+    try:
+        same = fast(sample) == canonical_json(sample)
+    except Exception:  # any surprise means: use the plain encoder
+        same = False
+    return fast if same else canonical_json
+
+
+encode_json = _fast_encoder()
 
 
 def is_node(value) -> bool:
@@ -175,17 +235,20 @@ def _clean(text: str, deep: bool) -> bool:
 
 
 def _bad_value(value, *, json_column: bool, deep: bool = True) -> bool:
-    """True for a value the write path never stores; `deep` also looks inside text."""
+    """True for a value the write path never stores; `deep` also looks for bad characters."""
     kind = type(value)
     if json_column:
         if kind is list:
-            return not all(type(item) is str and _clean(item, deep) for item in value)
+            return not all(
+                type(item) is str and len(item) <= MAX_TEXT and _clean(item, deep) for item in value
+            )
         if kind is dict:
             return not all(
-                _clean(key, deep)
+                len(key) <= MAX_TEXT
+                and _clean(key, deep)
                 and (
                     item is None
-                    or (type(item) is str and _clean(item, deep))
+                    or (type(item) is str and len(item) <= MAX_TEXT and _clean(item, deep))
                     or (type(item) is int and -(2**63) <= item < 2**63)
                 )
                 for key, item in value.items()
@@ -196,7 +259,9 @@ def _bad_value(value, *, json_column: bool, deep: bool = True) -> bool:
     if kind is int:
         return not -(2**63) <= value < 2**63
     if kind is str:
-        return deep and _bad_text(value)
+        # The length is always checked: a format-2 block is longer than any
+        # text, so its length says nothing of the texts in it (see `deep`).
+        return len(value) > MAX_TEXT or (deep and _bad_text(value))
     return True
 
 
@@ -206,18 +271,25 @@ def _bad_value(value, *, json_column: bool, deep: bool = True) -> bool:
 _SUSPECT_CHARACTERS = re.compile(
     "[" + "".join(p.pattern[1:-1] for p in (CONTROL_CHARACTERS, BIDI_CONTROLS, NOT_TEXT)) + "]"
 )
-_SUSPECT_ESCAPE = re.compile(r"\\[ubfr]")
+_SUSPECT_ESCAPE = re.compile(rb"\\[ubfr]")
+# The bytes below DEL: none but DEL can be a suspect character themselves.
+_PLAIN_ASCII = bytes(range(0x7F))
 
 
-def _suspect(text: str) -> bool:
-    # That character class is slow to search (it spans astral planes), and
-    # JSON cannot hold a raw control character, so an all-ASCII line (most
-    # of them) needs only DEL and the escapes looked for.
-    if "\\" in text and _SUSPECT_ESCAPE.search(text):
+def _suspect(line: bytes) -> bool:
+    """Whether a line (valid UTF-8) may hold a character no stored text may hold.
+
+    That character class is slow to search (it spans astral planes), and
+    JSON cannot hold a raw control character, so only DEL and what is not
+    ASCII are looked at: deleting every other byte leaves whole UTF-8
+    sequences, and only the distinct characters among them are searched.
+    """
+    if b"\\" in line and _SUSPECT_ESCAPE.search(line):
         return True
-    if text.isascii():
-        return "\x7f" in text
-    return _SUSPECT_CHARACTERS.search(text) is not None
+    rest = line.translate(None, _PLAIN_ASCII)
+    if not rest:
+        return False
+    return _SUSPECT_CHARACTERS.search("".join(set(rest.decode()))) is not None
 
 
 class OpChecker:
@@ -254,17 +326,126 @@ class OpChecker:
             ).format(path=self.path, number=self.count + 1, reason=reason)
         )
 
-    def add(self, line: bytes) -> None:
+    def _parse(self, line: bytes):
+        """The JSON document a line holds, and whether its texts need the full check."""
         try:
             text = line.decode()
-            op, end = _SCAN(text, 0)
+            document, end = _SCAN(text, 0)
         except (StopIteration, ValueError, UnicodeDecodeError, RecursionError):
             # StopIteration: no JSON value starts the line. RecursionError:
             # thousands of nested brackets, which no op has.
             raise self.refuse(_("it is not readable")) from None
         if end != len(text) and text[end:].strip(" \t\r"):
             raise self.refuse(_("it is not readable"))
-        deep = len(text) > MAX_TEXT or _suspect(text)
+        return document, _suspect(line)
+
+    def add(self, line: bytes) -> None:
+        """One format-1 line: one op."""
+        op, deep = self._parse(line)
+        self.add_op(op, deep=deep)
+
+    def add_block(self, line: bytes) -> None:
+        """One format-2 line: a block of ops of one table, kind and field."""
+        if len(line) > MAX_BLOCK_BYTES:
+            raise self.refuse(_("it is not readable"))
+        block, deep = self._parse(line)
+        if not isinstance(block, list) or len(block) != 4:
+            raise self.refuse(_("it does not have the parts a change has"))
+        table, kind, field, rows = block
+        spec = TABLES.get(table) if isinstance(table, str) else None
+        if spec is None:
+            raise self.refuse(_("it is for a table this ceapp does not have"))
+        if kind not in KINDS:
+            raise self.refuse(_("it is neither a creation, an edit nor a deletion"))
+        if not isinstance(rows, list) or not rows:
+            raise self.refuse(_("it does not have the parts a change has"))
+        if kind == CREATE and field is None and self._block_of_creates(spec, rows, deep=deep):
+            return
+        # Op by op: the general checks, which also name the op at fault.
+        for row in rows:
+            self.add_op(_as_op(self, spec, kind, field, row), deep=deep)
+
+    def _block_of_creates(self, spec, rows: list, *, deep: bool) -> bool:
+        """Check and take a block of creates column by column; False if any check fails.
+
+        The same checks as add_op makes op by op, but each over a whole
+        column at once in C (types, lengths, ranges), which is what keeps a
+        first import near the cost of writing it. Nothing is kept unless the
+        whole block passes; on False the caller checks it op by op, which
+        finds the op at fault (or takes the block, where this check only
+        declined an unusual case: erased ops, or held and new ones mixed).
+        """
+        width = len(spec.columns) + BLOCK_PARTS[CREATE]
+        if set(map(type, rows)) != {list} or set(map(len, rows)) != {width}:
+            return False
+        ids, stamps, nodes, redacted, *values = zip(*rows, strict=True)
+        if set(map(type, ids)) != {str} or set(map(type, stamps)) != {int}:
+            return False
+        if set(map(type, redacted)) != {int} or set(redacted) != {0}:
+            return False
+        low, high = min(stamps), max(stamps)
+        # A timed stamp on a monitoring slip would tell when it was typed.
+        if (high != 0) if spec.anonymous else (low <= 0 or high >= MAX_STAMP):
+            return False
+        numbers = {}
+        for node in set(nodes):
+            if not is_node(node):
+                return False
+            numbers[node] = node_value(node)
+        node_numbers = list(map(numbers.__getitem__, nodes))
+        marks = self.held_marks
+        held = (
+            sum(
+                0 < stamp <= marks.get(number, -1)
+                for stamp, number in zip(stamps, node_numbers, strict=True)
+            )
+            if marks
+            else 0
+        )
+        if 0 < held < len(rows):
+            return False
+        encoded = _encoded_ids(ids)
+        if encoded is None:
+            return False
+        # Held ops are checked for shape only, as add_op does.
+        if not held:
+            for (_column, kind, nullable), column_values in zip(
+                _compiled(spec.name), values, strict=True
+            ):
+                if not _column_fine(kind, nullable, column_values, deep=deep):
+                    return False
+        code = TABLE_CODES[spec.name]
+        keys = set(zip(repeat(code), encoded, stamps, node_numbers, repeat(CREATE_FIELD)))
+        if len(keys) != len(rows) or not self.seen.isdisjoint(keys):
+            return False
+        self.seen |= keys
+        if held:
+            self.already_held += held
+            return True
+        positional = [row[BLOCK_PARTS[CREATE] :] for row in rows]
+        self.created.update(
+            zip(zip(repeat(code), encoded), zip(ids, positional, strict=True), strict=False)
+        )
+        for column, parent, _how in spec.parents:
+            links = set(values[spec.columns.index(column)])
+            links.discard(None)
+            self.links.update(zip(repeat(TABLE_CODES[parent]), links))
+        self.ops.extend(
+            zip(
+                repeat(code),
+                encoded,
+                stamps,
+                node_numbers,
+                repeat(CREATE_FIELD),
+                map(encode_json, positional),
+                repeat(0),
+                repeat(None),
+            )
+        )
+        return True
+
+    def add_op(self, op, *, deep: bool) -> None:
+        """Check one op (a format-1 line's array); `deep` looks inside its texts too."""
         if not isinstance(op, list) or len(op) != FIELD_COUNT:
             raise self.refuse(_("it does not have the parts a change has"))
         table, row_id, stamp, node, kind, field, value, redacted, base = op
@@ -299,7 +480,7 @@ class OpChecker:
                 # (or in a table that holds none) was never erased.
                 raise self.refuse(_("its erasure mark is malformed"))
             if not held:
-                if deep or redacted or not _plainly_fine(table, value):
+                if deep or redacted or not _plainly_fine(spec.name, value):
                     for column in spec.columns:
                         problem = _column_problem(
                             spec, column, value[column], blanked=bool(redacted), deep=deep
@@ -307,7 +488,7 @@ class OpChecker:
                         if problem is not None:
                             raise self.refuse(problem)
                 positional = [value[column] for column in spec.columns]
-                value_json = canonical_json(positional)
+                value_json = encode_json(positional)
         elif kind == SET:
             if field not in spec.columns:
                 raise self.refuse(_("it sets a field its table does not have"))
@@ -317,7 +498,7 @@ class OpChecker:
             if problem is not None:
                 raise self.refuse(problem)
             code = spec.columns.index(field)
-            value_json = canonical_json(value)
+            value_json = encode_json(value)
         elif kind == DELETE:
             if field is not None or value is not None:
                 raise self.refuse(_("it is a deletion that carries a value"))
@@ -348,6 +529,89 @@ class OpChecker:
         self.ops.append((*identity, value_json, redacted, stored_base))
 
 
+def _as_op(checker: OpChecker, spec, kind: str, field, row) -> list:
+    """A format-2 block's op as the format-1 array add_op checks."""
+    if not isinstance(row, list) or len(row) != BLOCK_PARTS[kind] + (
+        len(spec.columns) if kind == CREATE else 0
+    ):
+        if kind == CREATE and isinstance(row, list) and len(row) >= BLOCK_PARTS[CREATE]:
+            raise checker.refuse(_("it does not give exactly the fields of its table"))
+        raise checker.refuse(_("it does not have the parts a change has"))
+    if kind == CREATE:
+        row_id, stamp, node, redacted, *values = row
+        value = dict(zip(spec.columns, values, strict=True))
+        return [spec.name, row_id, stamp, node, kind, field, value, redacted, None]
+    if kind == SET:
+        row_id, stamp, node, redacted, value, base = row
+        return [spec.name, row_id, stamp, node, kind, field, value, redacted, base]
+    row_id, stamp, node = row
+    return [spec.name, row_id, stamp, node, kind, field, None, 0, None]
+
+
+def _encoded_ids(ids: tuple) -> list | None:
+    """The record ids as the log stores them; None if any is malformed."""
+    joined = "\n".join(ids)
+    if _UUID_LINES.fullmatch(joined):
+        raw = bytes.fromhex(joined.replace("-", "").replace("\n", ""))
+        return [raw[start : start + 16] for start in range(0, len(raw), 16)]
+    if not all(ROW_ID.fullmatch(row_id) for row_id in ids):
+        return None
+    return list(map(encode_id, ids))
+
+
+@functools.cache
+def _compiled(table: str) -> tuple[tuple[str, str, bool], ...]:
+    """(column, "text", "integer", "json" or "other", may be null) of a table."""
+    spec = TABLES[table]
+    compiled = []
+    for column in spec.columns:
+        declared, nullable = _columns()[table][column]
+        if column in spec.json_columns:
+            kind = "json"
+        else:
+            kind = {"TEXT": "text", "INTEGER": "integer"}.get(declared, "other")
+        compiled.append((column, kind, nullable))
+    return tuple(compiled)
+
+
+_TEXT, _TEXT_OR_NULL = {str}, {str, _NONE}
+_INTEGER, _INTEGER_OR_NULL = {int}, {int, _NONE}
+
+
+def _column_fine(kind: str, nullable: bool, values: tuple, *, deep: bool) -> bool:
+    """Whether every value of one column of a block of creates may be stored.
+
+    The same rules as _column_problem (for ops not erased), over the column
+    at once: a set of types, the longest text, the smallest and largest number.
+    """
+    types = set(map(type, values))
+    if not nullable and _NONE in types:
+        return False
+    if kind == "text":
+        if not types <= _TEXT_OR_NULL:
+            return False
+        texts = [value for value in values if value is not None] if _NONE in types else values
+        return not texts or (
+            max(map(len, texts)) <= MAX_TEXT and not (deep and any(map(_bad_text, texts)))
+        )
+    if kind == "integer":
+        if not types <= _INTEGER_OR_NULL:
+            return False
+        numbers = [value for value in values if value is not None] if _NONE in types else values
+        return not numbers or (min(numbers) >= -(2**63) and max(numbers) < 2**63)
+    return not any(
+        _bad_value(value, json_column=kind == "json", deep=deep)
+        for value in values
+        if value is not None
+    )
+
+
+def op_lines(stored_ops) -> Iterator[bytes]:
+    """A format-1 bundle's lines for ops as stored, one op a line."""
+    for stored in stored_ops:
+        yield op_line(stored)
+
+
 def op_line(stored: tuple) -> bytes:
     """The line a bundle carries for an op as the change log stores it."""
     code, row_id, stamp, node, field, value_json, redacted, base = stored
@@ -361,3 +625,50 @@ def op_line(stored: tuple) -> bytes:
     pairs = [[stamp_, node_hex(node_)] for stamp_, node_ in base_pairs(base)] or None
     line = [table, decode_id(row_id), stamp, node_hex(node), kind, name, value, redacted, pairs]
     return (canonical_json(line) + "\n").encode()
+
+
+def op_blocks(stored_ops) -> Iterator[tuple[bytes, int]]:
+    """A format-2 bundle's lines, each with how many ops it holds, for ops as stored.
+
+    `stored_ops` come in the change log's key order.
+
+    Ops are gathered per table, kind and field (for edits) and a block is
+    written when it holds BLOCK_OPS ops or about BLOCK_TEXT of values, then
+    the rest in table and field order. Each block keeps the log's key order,
+    so slips come out in id order, as in format 1.
+    """
+    pending: dict[tuple[int, int], list] = {}
+    sizes: dict[tuple[int, int], int] = {}
+    for stored in stored_ops:
+        code, _row_id, _stamp, _node, field, value_json, _redacted, _base = stored
+        key = (code, field)
+        rows = pending.setdefault(key, [])
+        rows.append(_block_row(stored))
+        sizes[key] = sizes.get(key, 0) + len(value_json or "") + 64
+        if len(rows) >= BLOCK_OPS or sizes[key] >= BLOCK_TEXT:
+            rows = pending.pop(key)
+            yield _block_line(key, rows), len(rows)
+            sizes.pop(key)
+    for key in sorted(pending):
+        yield _block_line(key, pending[key]), len(pending[key])
+
+
+def _block_row(stored: tuple) -> list:
+    code, row_id, stamp, node, field, value_json, redacted, base = stored
+    spec = TABLES[TABLE_NAMES[code]]
+    head = [decode_id(row_id), stamp, node_hex(node)]
+    if field == CREATE_FIELD:
+        return [*head, redacted, *create_values(spec, value_json)]
+    if field == DELETE_FIELD:
+        return head
+    kind_and_field(spec, field)  # ValueError for a column the table does not have
+    pairs = [[stamp_, node_hex(node_)] for stamp_, node_ in base_pairs(base)] or None
+    value = None if value_json is None else json.loads(value_json)
+    return [*head, redacted, value, pairs]
+
+
+def _block_line(key: tuple[int, int], rows: list) -> bytes:
+    code, field = key
+    spec = TABLES[TABLE_NAMES[code]]
+    kind, name = kind_and_field(spec, field)
+    return (encode_json([spec.name, kind, name, rows]) + "\n").encode()
