@@ -475,3 +475,17 @@ def test_right_to_left_sheets_give_a_time_without_a_latin_am_or_pm():
     assert layout.when("2026-11-20T18:30", "ur").endswith("18:30")
     # Where the locale's own word is in its script, it stays.
     assert layout.when("2026-11-20T11:00", "ar").endswith("11:00 ص")
+
+
+def test_answers_carried_on_to_a_new_page_come_under_their_question_again(monitoring_sheets):
+    """No page starts with a tick box: a question's answers that run on are headed by it."""
+    carried = 0
+    for (language, size, _bilingual), sheet in monitoring_sheets.items():
+        for number, page in enumerate(sheet.pages, start=1):
+            first = max(item.top for item in page)
+            assert not [
+                item for item in page if item.kind == "box" and item.top > first - size * 1.5
+            ], (language, size, number)
+            bold = [item for item in page if item.top == first and item.kind == "text"]
+            carried += any(piece.font.endswith("Bold") for item in bold for piece in item.line.pieces)
+    assert carried  # some sheet did carry answers over, and repeated the question

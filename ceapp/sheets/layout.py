@@ -547,28 +547,37 @@ class _Flow:
         self.pages.append([])
         self.y = self.top
 
-    def place(self, units: list[Unit]) -> None:
+    def place(self, units: list[Unit], heading: int = 0) -> None:
+        """Place a group of units; the first `heading` of them (a question) are
+        printed again at the top of a page the group's answers run on to."""
         total = sum(unit.height for unit in units)
         if self.y - total < self.bottom and self.y < self.top and total <= self.top - self.bottom:
             self.new_page()
-        for unit in units:
-            if not unit.items and self.y == self.top:
-                continue  # no space at the top of a page
+        for index, unit in enumerate(units):
+            if not unit.items and (self.y == self.top or self.y - unit.height < self.bottom):
+                continue  # no space at the top of a page, nor one that starts a page
             if self.y - unit.height < self.bottom and self.y < self.top:
                 self.new_page()
-            for item in unit.items:
-                self.pages[-1].append(
-                    Item(
-                        item.kind,
-                        item.x0,
-                        self.y - item.top,
-                        item.x1,
-                        self.y - item.bottom,
-                        item.line,
-                        item.ink,
-                    )
+                if index >= heading and unit.items:
+                    # Answers carried over: the reader sees which question they answer.
+                    for repeated in units[:heading]:
+                        self._put(repeated)
+            self._put(unit)
+
+    def _put(self, unit: Unit) -> None:
+        for item in unit.items:
+            self.pages[-1].append(
+                Item(
+                    item.kind,
+                    item.x0,
+                    self.y - item.top,
+                    item.x1,
+                    self.y - item.bottom,
+                    item.line,
+                    item.ink,
                 )
-            self.y -= unit.height
+            )
+        self.y -= unit.height
 
 
 def _event_texts(store, event_id: str) -> dict:
@@ -690,7 +699,7 @@ def render(
             layout.gap_unit(0.5),
         ]
         # A question and all its answers on one page when they fit on one.
-        flow.place([*first, *rows, layout.gap_unit(0.8)])
+        flow.place([*first, *rows, layout.gap_unit(0.8)], heading=2)
 
     flow.place(
         [
@@ -807,7 +816,7 @@ def _own_questions(layout: _Layout, flow: _Flow, questions: list[dict]) -> list[
             for msgid in scale:
                 units += [layout.answer(msgid), layout.gap_unit(0.5)]
         # A question and all its answers on one page when they fit on one.
-        flow.place([*units, layout.gap_unit(0.8)])
+        flow.place([*units, layout.gap_unit(0.8)], heading=2)
     return untranslated
 
 
@@ -869,7 +878,7 @@ def _monitoring_pages(layout: _Layout, flow: _Flow) -> list[str]:
             if code != NOT_ANSWERED:  # a slip's "left blank", not a box to tick
                 row = layout.answer(answer) if from_catalog(answer) else layout.answer(None, answer)
                 rows.extend([row, layout.gap_unit(0.3)])
-        flow.place([numbered, layout.gap_unit(0.4), *rows, layout.gap_unit(0.8)])
+        flow.place([numbered, layout.gap_unit(0.4), *rows, layout.gap_unit(0.8)], heading=2)
     return english
 
 
