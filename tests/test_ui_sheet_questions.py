@@ -194,3 +194,31 @@ def test_the_preview_says_which_questions_print_in_english(qtbot, open_window, f
     qtbot.waitUntil(lambda: page.preview is not None and page.preview.language == "pl")
     assert page.preview.untranslated_questions == (6,)
     assert "question 6 has no Polish text" in page.preview_note.text()
+
+
+def test_the_equality_page_of_a_returned_sheet_is_typed_in_as_a_slip(qtbot, open_window, forum):
+    store, event_id = forum
+    _window, page = open_page(qtbot, open_window, store)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Y, ALT)
+    form = page.answers
+    assert not form.monitoring_rows[0].isVisible()
+    type_keys(qtbot, "2")  # quite useful; on to influence
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_K, ALT)
+    # A mnemonic clicks its button as a mouse would: pressed, then released a moment later.
+    qtbot.waitUntil(form.monitoring_box.isChecked)
+    assert form.monitoring_rows[0].hasFocus() and form.monitoring_rows[0].name == "age_band"
+    # Age: answer 3; sex: 1; gender as at birth: P (prefer not to say); Ctrl+Enter saves.
+    type_keys(qtbot, "31p")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)
+    rows = stored(store, event_id)
+    assert len(rows) == 1
+    answers = rows[0]["answers"]
+    ages = list(sheet_answers.monitoring.answer_codes("age_band"))
+    assert answers["useful"] == "4"
+    assert answers["monitoring.age_band"] == ages[2]
+    assert answers["monitoring.sex"] == sheet_answers.monitoring.answer_codes("sex")[0]
+    assert answers["monitoring.gender_same_as_birth"] == "prefer_not_to_say"
+    assert answers["monitoring.religion"] == "not_answered"
+    # Ready for the next sheet: cleared, the page still ticked for a pile of them.
+    assert form.monitoring_box.isChecked()
+    assert all(row.answer() == "not_answered" for row in form.monitoring_rows)

@@ -20,8 +20,11 @@ The event's own questions (ceapp.event_questions) follow the standard
 four, numbered and answered the same way: boxes by number (agree/disagree
 as for influence, 1 yes and 2 no), a written answer as "what matters".
 
-The optional equality-monitoring page is not typed in here (yet): use the
-slips form on the Event day page, or `ceapp answers`.
+A sheet that came back with the optional equality-monitoring page filled
+in: tick "Equality page came back" (Alt+K) and its twelve questions follow,
+typed as slips are (ui/pages/event_day_slips.QuestionRow: the answer's
+number, P for prefer not to say, ethnic group in two digits). They are kept
+in the same anonymous feedback record (sheet_answers.MONITORING).
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import pairwise
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QFormLayout,
@@ -45,12 +49,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ceapp import changes, event_questions, sheet_answers
+from ceapp import changes, event_questions, monitoring, sheet_answers
 from ceapp.errors import ValidationError
 from ceapp.i18n import _, ngettext
 from ceapp.sheet_answers import INFLUENCE, NOT_ANSWERED, USEFUL, WANTS_NEWS
 from ceapp.sheets import catalogs
 from ceapp.store import Store
+from ui.pages.event_day_slips import QuestionRow
 from ui.pages.numbered_choices import ENTER_KEYS, NumberedChoices
 from ui.undo import Change
 
@@ -65,6 +70,10 @@ def answers_help() -> list[str]:
         _("Hear what happened: 1 yes, 2 no. Backspace clears an answer."),
         _("What matters most: Enter moves on, Shift+Enter starts a new line."),
         _("Enter on the last question, or Ctrl+Enter anywhere, saves the sheet."),
+        _(
+            "Alt+K: the equality page came back filled in; its questions follow, typed as "
+            "slips are (P is prefer not to say)."
+        ),
     ]
 
 
@@ -228,6 +237,14 @@ class AnswersForm(QWidget):
         self.own_rows: dict[str, QWidget] = {}
         self.own_box = QVBoxLayout()
         self._own_widgets: list[QWidget] = []
+        self.monitoring_box = QCheckBox(_("Equality page came bac&k filled in"))
+        self.monitoring_box.setToolTip(
+            _("Tick to type in the optional equality questions of this sheet, as slips are.")
+        )
+        self.monitoring_rows = [QuestionRow(name, self) for name in monitoring.QUESTIONS]
+        for row in self.monitoring_rows:
+            row.hide()
+        self.monitoring_box.toggled.connect(self._monitoring_toggled)
 
         self.count_label = QLabel()
         self.count_label.setAccessibleName(_("Sheets typed in for this event"))
@@ -271,6 +288,9 @@ class AnswersForm(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(body)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The equality questions lay their answers out in as many columns as fit.
+        self.scroll.viewport().installEventFilter(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)
@@ -282,6 +302,9 @@ class AnswersForm(QWidget):
         layout.addLayout(matters_box)
         layout.addWidget(self.wants_news)
         layout.addLayout(self.own_box)
+        layout.addWidget(self.monitoring_box)
+        for row in self.monitoring_rows:
+            layout.addWidget(row)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addWidget(self.help_label)
@@ -304,7 +327,9 @@ class AnswersForm(QWidget):
         order = [
             self.language_combo,
             self.received_edit,
-            *self.rows,
+            *self.rows[: len(self.standard_rows) + len(self.own_rows)],
+            self.monitoring_box,
+            *self.rows[len(self.standard_rows) + len(self.own_rows) :],
             self.save_button,
             self.undo_button,
         ]
@@ -353,8 +378,7 @@ class AnswersForm(QWidget):
                 self.own_box.addWidget(row)
                 self._own_widgets.append(row)
             self.own_rows[question["id"]] = row
-        self.rows = [*self.standard_rows, *self.own_rows.values()]
-        self._set_tab_order()
+        self._set_rows()
         self._fill_own(kept)
 
     def own_answers(self) -> dict[str, str]:
@@ -379,10 +403,49 @@ class AnswersForm(QWidget):
 
     # -- moving between questions ------------------------------------------------------
 
-    def advance(self, row: QWidget) -> None:
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            for row in self.monitoring_rows:
+                row.fit(event.size().width())
+        return super().eventFilter(watched, event)
+
+    def _set_rows(self) -> None:
+        shown = self.monitoring_rows if self.monitoring_box.isChecked() else []
+        self.rows = [*self.standard_rows, *self.own_rows.values(), *shown]
+        self._set_tab_order()
+
+    def _monitoring_toggled(self, on: bool) -> None:
+        for row in self.monitoring_rows:
+            row.setVisible(on)
+            if not on:
+                row.clear()
+        self._set_rows()
+        if on:
+            self._focus(self.monitoring_rows[0], Qt.FocusReason.OtherFocusReason)
+
+    def advance(self, row: QWidget, *, skip: bool = True) -> None:
         index = self.rows.index(row)
-        if index + 1 < len(self.rows):
-            self._focus(self.rows[index + 1], Qt.FocusReason.TabFocusReason)
+        if index + 1 >= len(self.rows):
+            return
+        following = self.rows[index + 1]
+        if (
+            skip
+            and getattr(following, "name", None) == "condition_impact"
+            and self.monitoring_answers().get("long_term_condition") != "yes"
+            and index + 2 < len(self.rows)
+        ):
+            # Only asked of people with a condition, as on a slip.
+            following = self.rows[index + 2]
+        self._focus(following, Qt.FocusReason.TabFocusReason)
+
+    def row_focused(self, row: QWidget) -> None:
+        self.scroll.ensureWidgetVisible(row, 0, self.fontMetrics().height())
+
+    def monitoring_answers(self) -> dict[str, str]:
+        """The equality page's answers, when it came back; empty when it did not."""
+        if not self.monitoring_box.isChecked():
+            return {}
+        return {row.name: row.answer() for row in self.monitoring_rows}
 
     def go_back(self, row: QWidget) -> None:
         index = self.rows.index(row)
@@ -419,6 +482,9 @@ class AnswersForm(QWidget):
         own = self.own_answers()
         if own:
             answers[sheet_answers.OWN] = own
+        page = self.monitoring_answers()
+        if any(code != NOT_ANSWERED for code in page.values()):
+            answers[sheet_answers.MONITORING] = page
         return answers
 
     def _fill(self, answers: dict[str, str]) -> None:
@@ -427,17 +493,30 @@ class AnswersForm(QWidget):
                 row.pick(answers[row.name], advance=False)
         self.matters.setPlainText(answers.get("matters", ""))
         self._fill_own(answers.get(sheet_answers.OWN, {}))
+        page = answers.get(sheet_answers.MONITORING) or {}
+        if page:
+            self.monitoring_box.setChecked(True)
+        for row in self.monitoring_rows:
+            if page.get(row.name, NOT_ANSWERED) != NOT_ANSWERED:
+                row.pick(page[row.name], advance=False)
 
     def _blank(self) -> bool:
         answers = self.answers()
         return (
             "matters" not in answers
             and sheet_answers.OWN not in answers
+            and sheet_answers.MONITORING not in answers
             and all(v == NOT_ANSWERED for v in answers.values())
         )
 
     def clear(self) -> None:
-        for row in (self.useful, self.influence, self.wants_news, *self.own_rows.values()):
+        for row in (
+            self.useful,
+            self.influence,
+            self.wants_news,
+            *self.own_rows.values(),
+            *self.monitoring_rows,
+        ):
             row.clear()
         self.matters.clear()
         self._show_matters_error("")
