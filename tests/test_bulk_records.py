@@ -8,7 +8,8 @@ from factories import make_area, make_event, make_partner, row_counts
 from ceapp import attendance, changes, events, feedback, issues, monitoring
 from ceapp.errors import ValidationError
 from ceapp.integrity import check
-from ceapp.log_encoding import decoded_ops, encode_id
+from ceapp.log_encoding import CREATE_FIELD, decode_id, decoded_ops, encode_create, encode_id
+from ceapp.schema import TABLE_NAMES, spec_for
 
 
 def _ops(store, row_id: str) -> list[tuple]:
@@ -174,3 +175,36 @@ def test_ids_found_in_bulk_are_forgotten_when_something_is_deleted(store):
         attendance.add_counts(store, [{"event_id": event_id, "role": "resident", "count": 1}])
     assert store.known_ids is None
     assert events.count_events(store) == 1  # the whole bulk write was abandoned
+
+
+def test_create_ops_hold_the_canonical_text_of_the_record(store):
+    # Text only (written string by string) and mixed records alike.
+    area = make_area(store, borough='Brent "North"', ward="Café \\ Zoë 🙂\ttab")
+    event_id = make_event(store, title='The "Big" Lunch — ١٢', area_id=area)
+    with store.bulk():
+        monitoring.add_responses(store, event_id=event_id, answers=[{"age_band": "25_34"}])
+        attendance.add_counts(store, [{"event_id": event_id, "role": "resident", "count": 3}])
+    creates = store.conn.execute(
+        "SELECT tbl, row_id, value FROM changes WHERE field = ?", (CREATE_FIELD,)
+    ).fetchall()
+    tables = {TABLE_NAMES[code] for code, _row_id, _value in creates}
+    assert tables >= {"areas", "events", "monitoring_responses", "attendance"}
+    for code, row_id, value in creates:
+        spec = spec_for(TABLE_NAMES[code])
+        record = changes.read(store, spec.name, decode_id(row_id))
+        assert value == encode_create(spec, record)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"age_band": "25_34", "carer": "yes"},
+        {"age_band": None, "sex": "", "religion": "prefer_not_to_say"},
+        {},
+    ],
+)
+def test_slips_are_cleaned_alike_however_they_are_checked(answers):
+    cleaned = monitoring.clean_answers(answers)
+    assert list(cleaned) == list(monitoring.QUESTIONS)
+    for name, value in cleaned.items():
+        assert value == (answers.get(name) or monitoring.NOT_ANSWERED)

@@ -6,7 +6,9 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from factories import make_area
 
+from ceapp import changes
 from ceapp.cli import main
 from ceapp.demo import generate, generator
 from ceapp.errors import ValidationError
@@ -177,6 +179,41 @@ def test_a_database_with_events_is_refused_and_left_unchanged(tmp_path):
         assert "20 events" in refused.value.message and "--db" in refused.value.message
         assert fingerprint(store) == before
         assert store.scalar("SELECT count(*) FROM changes") == log
+    finally:
+        store.close()
+
+
+def _schema(store) -> list[tuple]:
+    return store.conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name"
+    ).fetchall()
+
+
+def test_the_schema_comes_out_as_it_went_in_and_the_log_packed(demo, tmp_path):
+    store, _counts = demo
+    fresh = open_store(str(tmp_path / "fresh.db"))
+    try:
+        # Indexes dropped and built again, nothing left behind in temp.
+        assert _schema(store) == _schema(fresh)
+        assert store.conn.execute("SELECT name FROM temp.sqlite_schema").fetchall() == []
+    finally:
+        fresh.close()
+    size, unused = store.conn.execute(
+        "SELECT sum(pgsize), sum(unused) FROM dbstat WHERE name = 'changes'"
+    ).fetchone()
+    assert unused < 0.05 * size
+
+
+def test_a_log_with_ops_already_in_it_takes_the_demo_ops_too(tmp_path):
+    store = open_store(str(tmp_path / "used.db"))
+    try:
+        area = make_area(store, borough="Elsewhere", ward="Nowhere")
+        with store.transaction():
+            changes.update(store, "areas", area, {"ward": "Somewhere"})
+        counts = generate(store, seed=6, events=30, until=UNTIL)
+        assert counts["events"] == 30
+        assert store.scalar("SELECT count(*) FROM changes WHERE tbl = 1") == counts["areas"] + 2
+        assert check(store) == []
     finally:
         store.close()
 
