@@ -766,10 +766,21 @@ def test_debug_setting_lets_a_bug_raise(db_path, capsys, failing_areas_list, mon
 def test_a_damaged_file_exits_3_with_advice(demo_db, tmp_path, capsys):
     db = tmp_path / "damaged.db"
     data = bytearray(demo_db.read_bytes())
-    # Scribble over the second half: the schema still reads, so the file opens,
-    # and the damage is met by a query outside any transaction.
-    half = len(data) // 2 // 4096 * 4096
-    data[half:] = bytes(index % 251 for index in range(len(data) - half))
+    # Scribble over the events table's pages other than its root: the schema
+    # still reads, so the file opens, and the damage is met by a query
+    # outside any transaction (wherever the file happens to keep them).
+    with sqlite3.connect(demo_db) as conn:
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = [
+            number
+            for (number,) in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf'"
+            )
+        ]
+    assert len(pages) > 1
+    for number in pages:
+        start = (number - 1) * size
+        data[start : start + size] = bytes(index % 251 for index in range(size))
     db.write_bytes(bytes(data))
     code, _out, err = run(capsys, "--db", str(db), "events", "list")
     assert code == ExitCode.STORE

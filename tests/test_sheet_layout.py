@@ -487,5 +487,20 @@ def test_answers_carried_on_to_a_new_page_come_under_their_question_again(monito
                 item for item in page if item.kind == "box" and item.top > first - size * 1.5
             ], (language, size, number)
             bold = [item for item in page if item.top == first and item.kind == "text"]
-            carried += any(piece.font.endswith("Bold") for item in bold for piece in item.line.pieces)
+            pieces = [piece for item in bold for piece in item.line.pieces]
+            carried += any(piece.font.endswith("Bold") for piece in pieces)
     assert carried  # some sheet did carry answers over, and repeated the question
+
+
+def test_a_tinted_sheet_is_pale_yellow_behind_black_text():
+    import pypdfium2 as pdfium
+
+    plain = layout.render(_event(), "ar", size=18)
+    tinted = layout.render(_event(), "ar", size=18, tint=True)
+    assert [len(page) for page in tinted.pages] == [len(page) for page in plain.pages]
+    for sheet, corner in ((plain, (255, 255, 255)), (tinted, (255, 249, 196))):
+        document = pdfium.PdfDocument(sheet.pdf)
+        for index in range(len(document)):
+            image = document[index].render(scale=0.3).to_pil().convert("RGB")
+            assert image.getpixel((2, 2)) == corner
+            assert min(image.getdata()) < (60, 60, 60)  # the text is still black on it

@@ -222,3 +222,15 @@ def test_the_equality_page_of_a_returned_sheet_is_typed_in_as_a_slip(qtbot, open
     # Ready for the next sheet: cleared, the page still ticked for a pile of them.
     assert form.monitoring_box.isChecked()
     assert all(row.answer() == "not_answered" for row in form.monitoring_rows)
+
+
+def test_the_pale_yellow_tint_shows_in_the_preview(qtbot, open_window, forum):
+    store, _event_id = forum
+    _window, page = open_page(qtbot, open_window, store)
+    qtbot.waitUntil(lambda: page.preview is not None)
+    assert page.preview.images[0].pixelColor(2, 2).name() == "#ffffff"
+    page.choices_box.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, ALT)
+    qtbot.waitUntil(page.tint_box.isChecked)
+    assert page.options().tint
+    qtbot.waitUntil(lambda: page.preview.images[0].pixelColor(2, 2).name() == "#fff9c4")

@@ -54,6 +54,7 @@ def add_commands(commands) -> None:
         action="store_true",
         help=_("add the optional equality questions on a page of their own"),
     )
+    command.add_argument("--tint", action="store_true", help=_("print on a pale yellow ground"))
     command.add_argument("--out", required=True, help=_("the folder to write the PDFs in"))
     command.set_defaults(handler=sheet)
 
@@ -104,6 +105,7 @@ def sheet(store: Store, args: argparse.Namespace) -> int:
             size=size,
             bilingual=args.bilingual,
             monitoring=args.monitoring,
+            tint=args.tint,
             folder=catalogs.user_folder(store.path),
         )
         for code in codes

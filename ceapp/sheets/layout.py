@@ -49,6 +49,9 @@ INK = (0, 0, 0)
 # English beneath the community language: same size, lighter, still 7:1 on white.
 ENGLISH_INK = (0.33, 0.33, 0.33)
 RULE_INK = (0.35, 0.35, 0.35)
+# Pale yellow (#FFF9C4): the tint clear-print guidance suggests, light
+# enough that black text keeps a contrast of about 20 to 1.
+TINT = (1.0, 0.976, 0.769)
 LINE_SPACING = 1.5
 # Babel's names for the sheet's languages where they differ from ours.
 BABEL_LOCALES = {"en": "en_GB", "pa": "pa_Guru"}
@@ -601,6 +604,7 @@ def build_sheet(
     size: int = DEFAULT_SIZE,
     bilingual: bool = False,
     monitoring: bool = False,
+    tint: bool = False,
     folder=None,
 ) -> Sheet:
     """The sheet for one event in one language, with what was drawn (see sheet_pdf)."""
@@ -610,7 +614,13 @@ def build_sheet(
     if folder is None:
         folder = catalogs.user_folder(store.path)
     return render(
-        event, language, size=size, bilingual=bilingual, monitoring=monitoring, folder=folder
+        event,
+        language,
+        size=size,
+        bilingual=bilingual,
+        monitoring=monitoring,
+        tint=tint,
+        folder=folder,
     )
 
 
@@ -622,6 +632,7 @@ def sheet_pdf(
     size: int = DEFAULT_SIZE,
     bilingual: bool = False,
     monitoring: bool = False,
+    tint: bool = False,
     folder=None,
 ) -> bytes:
     """The feedback sheet for an event as an A4 PDF in `language`, large print.
@@ -637,6 +648,7 @@ def sheet_pdf(
         size=size,
         bilingual=bilingual,
         monitoring=monitoring,
+        tint=tint,
         folder=folder,
     ).pdf
 
@@ -648,9 +660,14 @@ def render(
     size: int = DEFAULT_SIZE,
     bilingual: bool = False,
     monitoring: bool = False,
+    tint: bool = False,
     folder=None,
 ) -> Sheet:
-    """The sheet for `event` (a dict with title, starts_at, venue): the PDF and what it drew."""
+    """The sheet for `event` (a dict with title, starts_at, venue): the PDF and what it drew.
+
+    `tint` prints every page on a pale yellow ground, which clear-print
+    guidance offers for readers who find black on white glaring.
+    """
     size = check_size(size)
     check_language(language)
     register_fonts()
@@ -774,6 +791,7 @@ def render(
         pages,
         language=language,
         title=f"{heading_text}: {title}" if title else heading_text,
+        tint=tint,
     )
     return Sheet(pdf, pages, drawn, catalog, language, english_only, untranslated)
 
@@ -882,7 +900,9 @@ def _monitoring_pages(layout: _Layout, flow: _Flow) -> list[str]:
     return english
 
 
-def _draw(pages: list[list[Item]], *, language: str, title: str) -> tuple[bytes, list[Drawn]]:
+def _draw(
+    pages: list[list[Item]], *, language: str, title: str, tint: bool = False
+) -> tuple[bytes, list[Drawn]]:
     from reportlab.pdfgen.canvas import Canvas
 
     buffer = io.BytesIO()
@@ -901,6 +921,9 @@ def _draw(pages: list[list[Item]], *, language: str, title: str) -> tuple[bytes,
     canvas.setSubject(_("Feedback sheet"))
     drawn = []
     for number_of_page, items in enumerate(pages, start=1):
+        if tint:
+            canvas.setFillColorRGB(*TINT)
+            canvas.rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT, stroke=0, fill=1)
         for item in items:
             if item.kind == "text":
                 _draw_line(canvas, item)

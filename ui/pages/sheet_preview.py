@@ -3,7 +3,8 @@
 A sheet is a PDF (ceapp.sheets.layout); QtPdf is not in PySide6-Essentials,
 so pypdfium2 (PDFium) turns its pages into pixels. The sheet's ink is black
 and greys only, so pages are rendered in 8-bit grey: a third of the memory
-of colour, and the same print.
+of colour, and the same print. A sheet on a pale yellow tint is rendered in
+colour, or the tint would print grey.
 
 PDFium is not thread-safe: the functions here that touch it run on the op
 runner's single worker (or, with a synchronous runner, on the GUI thread),
@@ -52,6 +53,7 @@ class SheetOptions:
     size: int = layout.DEFAULT_SIZE
     bilingual: bool = False
     monitoring: bool = False
+    tint: bool = False
 
     def build(self, store: Store, language: str) -> layout.Sheet:
         """The sheet in `language` (on the worker: it reads the event through `store`)."""
@@ -62,6 +64,7 @@ class SheetOptions:
             size=self.size,
             bilingual=self.bilingual,
             monitoring=self.monitoring,
+            tint=self.tint,
         )
 
 
@@ -87,13 +90,14 @@ def page_count(data: bytes) -> int:
         document.close()
 
 
-def render_page(data: bytes, index: int, scale: float) -> QImage:
-    """Page `index` (from 0) of the PDF `data`, `scale` pixels per point, as a grey QImage."""
+def render_page(data: bytes, index: int, scale: float, *, colour: bool = False) -> QImage:
+    """Page `index` (from 0) of the PDF `data`, `scale` pixels per point, as a QImage:
+    grey unless `colour`."""
     document = pdfium.PdfDocument(data)
     try:
         page = document[index]
         try:
-            bitmap = page.render(scale=scale, grayscale=True)
+            bitmap = page.render(scale=scale, grayscale=not colour, rev_byteorder=colour)
             try:
                 return _to_image(bitmap)
             finally:
@@ -104,15 +108,15 @@ def render_page(data: bytes, index: int, scale: float) -> QImage:
         document.close()
 
 
-def render_pages(data: bytes, scale: float) -> list[QImage]:
-    """Every page of the PDF `data` as grey QImages, `scale` pixels per point."""
+def render_pages(data: bytes, scale: float, *, colour: bool = False) -> list[QImage]:
+    """Every page of the PDF `data` as QImages (grey unless `colour`), `scale` pixels per point."""
     document = pdfium.PdfDocument(data)
     images = []
     try:
         for index in range(len(document)):
             page = document[index]
             try:
-                bitmap = page.render(scale=scale, grayscale=True)
+                bitmap = page.render(scale=scale, grayscale=not colour, rev_byteorder=colour)
                 try:
                     images.append(_to_image(bitmap))
                 finally:
@@ -125,12 +129,11 @@ def render_pages(data: bytes, scale: float) -> list[QImage]:
 
 
 def _to_image(bitmap: pdfium.PdfBitmap) -> QImage:
-    if bitmap.n_channels != 1:
-        raise ValueError(f"expected a grey bitmap, not {bitmap.mode}")
+    formats = {"L": QImage.Format.Format_Grayscale8, "RGB": QImage.Format.Format_RGB888}
+    if bitmap.mode not in formats:
+        raise ValueError(f"expected a grey or RGB bitmap, not {bitmap.mode}")
     view = memoryview(bitmap.buffer).cast("B")
-    image = QImage(
-        view, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_Grayscale8
-    )
+    image = QImage(view, bitmap.width, bitmap.height, bitmap.stride, formats[bitmap.mode])
     # The QImage only borrows PDFium's pixels: a copy of its own outlives the bitmap.
     return image.copy()
 
@@ -140,7 +143,7 @@ def build_preview(store: Store, options: SheetOptions, language: str, scale: flo
     sheet = options.build(store, language)
     return SheetPreview(
         language=language,
-        images=render_pages(sheet.pdf, scale),
+        images=render_pages(sheet.pdf, scale, colour=options.tint),
         reviewed=sheet.catalog.reviewed,
         misses=tuple(sheet.catalog.misses),
         english_only=tuple(sheet.english_only),
@@ -294,7 +297,7 @@ class PrintRun:
         def render(_store: Store) -> QImage | None:
             if self.cancelled:
                 return None
-            return render_page(data, index, scale)
+            return render_page(data, index, scale, colour=self.plan.options.tint)
 
         self.ops.run(render, on_success=self._rendered, on_failure=self._failed)
 

@@ -164,6 +164,11 @@ class SheetsPage(QWidget):
         )
         self.monitoring_box = QCheckBox(_("Add the anonymous e&quality monitoring page"))
         self.monitoring_box.setAccessibleName(_("Add the anonymous equality monitoring page"))
+        self.tint_box = QCheckBox(_("Pale yellow ti&nt behind the text"))
+        self.tint_box.setAccessibleName(_("Pale yellow tint behind the text"))
+        self.tint_box.setToolTip(
+            _("Some readers find black on a pale yellow ground easier than on white.")
+        )
 
         self.copies_spin = QSpinBox()
         self.copies_spin.setAccessibleName(_("Copies of each language"))
@@ -207,20 +212,21 @@ class SheetsPage(QWidget):
         grid.addWidget(self.size_combo, 3, 1)
         grid.addWidget(self.bilingual_box, 4, 1)
         grid.addWidget(self.monitoring_box, 5, 1)
-        grid.addWidget(labelled(_("&Copies of each language"), self.copies_spin), 6, 0)
+        grid.addWidget(self.tint_box, 6, 1)
+        grid.addWidget(labelled(_("&Copies of each language"), self.copies_spin), 7, 0)
         copies_row = QHBoxLayout()
         copies_row.addWidget(self.copies_spin)
         copies_row.addStretch(1)
-        grid.addLayout(copies_row, 6, 1)
+        grid.addLayout(copies_row, 7, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary_label, 1)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.save_button)
-        grid.addLayout(buttons, 7, 0, 1, 2)
-        grid.addWidget(self.message_label, 8, 0, 1, 2)
-        grid.addWidget(self.progress_frame, 9, 0, 1, 2)
+        grid.addLayout(buttons, 8, 0, 1, 2)
+        grid.addWidget(self.message_label, 9, 0, 1, 2)
+        grid.addWidget(self.progress_frame, 10, 0, 1, 2)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(10, 1)
+        grid.setRowStretch(11, 1)
 
     def _build_preview(self) -> None:
         self.preview_box = QGroupBox(_("Preview"))
@@ -266,6 +272,7 @@ class SheetsPage(QWidget):
             self.size_combo,
             self.bilingual_box,
             self.monitoring_box,
+            self.tint_box,
             self.copies_spin,
             self.print_button,
             self.save_button,
@@ -296,6 +303,7 @@ class SheetsPage(QWidget):
         self.size_combo.currentIndexChanged.connect(lambda _i: self._choices_changed())
         self.bilingual_box.toggled.connect(lambda _on: self._choices_changed())
         self.monitoring_box.toggled.connect(lambda _on: self._choices_changed())
+        self.tint_box.toggled.connect(lambda _on: self._choices_changed())
         self.print_button.clicked.connect(self.print_sheets)
         self.save_button.clicked.connect(self.save_pdfs)
         self.cancel_button.clicked.connect(self.cancel_printing)
@@ -449,6 +457,7 @@ class SheetsPage(QWidget):
             size=self.size_combo.currentData(),
             bilingual=self.bilingual_box.isChecked(),
             monitoring=self.monitoring_box.isChecked(),
+            tint=self.tint_box.isChecked(),
         )
 
     def _plan(self) -> PrintPlan | None:
