@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 from test_ui_sheet_answers import stored, type_keys
 
-from ceapp import event_questions, sheet_answers
+from ceapp import event_questions, influence, sheet_answers
 from ui.main_window import LAST_PAGE_KEY
 from ui.window_state import settings
 
@@ -234,3 +234,34 @@ def test_the_pale_yellow_tint_shows_in_the_preview(qtbot, open_window, forum):
     qtbot.waitUntil(page.tint_box.isChecked)
     assert page.options().tint
     qtbot.waitUntil(lambda: page.preview.images[0].pixelColor(2, 2).name() == "#fff9c4")
+
+
+def test_the_results_tab_shows_the_indicator_against_the_target_kept_on_this_laptop(
+    qtbot, open_window, forum
+):
+    store, event_id = forum
+    for index in range(20):
+        sheet_answers.add_sheet_answers(
+            store,
+            event_id=event_id,
+            language="en",
+            received_on="2026-03-20",
+            answers={"influence": "tend_to_agree" if index < 6 else "tend_to_disagree"},
+        )
+    _window, page = open_page(qtbot, open_window, store)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, ALT)
+    assert page.tabs.currentWidget() is page.summary
+    qtbot.waitUntil(lambda: page.summary.summary is not None)
+    text = page.summary.view.toPlainText()
+    assert "Sheets returned: 20, 0 with the equality page" in text
+    assert "Everyone who answered\n30.0%\n20" in text
+    assert "Counts under 5 are shown as <5" in text
+
+    # A baseline of 25%, typed, then kept: the comparison is in words.
+    page.summary.baseline_spin.setFocus()
+    page.summary.baseline_spin.selectAll()
+    qtbot.keyClicks(page.summary.baseline_spin, "25")
+    qtbot.keyClick(page.summary.baseline_spin, Qt.Key.Key_Return)
+    qtbot.mouseClick(page.summary.targets_button, Qt.MouseButton.LeftButton)
+    assert influence.targets(store) == (25.0, None)
+    qtbot.waitUntil(lambda: "5.0 points above the baseline" in page.summary.view.toPlainText())

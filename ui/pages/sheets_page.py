@@ -59,6 +59,7 @@ from ui.operations import OpChanges, failure_text
 from ui.pages.answers_form import AnswersForm, answers_help
 from ui.pages.context import PageContext
 from ui.pages.event_choice import fill_events, select_event
+from ui.pages.feedback_summary import FeedbackSummary
 from ui.pages.questions_editor import QuestionsEditor
 from ui.pages.sheet_preview import (
     PREVIEW_WIDTH,
@@ -117,6 +118,13 @@ class SheetsPage(QWidget):
             undo=context.undo,
             tell=context.tell,
             language_name=language_name,
+        )
+        self.summary = FeedbackSummary(
+            reader=self.reader,
+            ops=self.ops,
+            event_id=lambda: self.event_id,
+            undo=context.undo,
+            tell=context.tell,
         )
         self._lay_out()
         self._fill_languages()
@@ -257,7 +265,11 @@ class SheetsPage(QWidget):
         self.tabs.addTab(self.answers, _("T&ype in returned sheets"))
         self.tabs.addTab(self.questions, _("Own q&uestions"))
         self.tabs.setTabToolTip(1, _("Type in the answers on sheets that came back (Ctrl+Tab)"))
+        self.tabs.addTab(self.summary, _("Results an&d targets"))
         self.tabs.setTabToolTip(2, _("The event's own questions, in each language"))
+        self.tabs.setTabToolTip(
+            3, _("What the returned sheets say, and the influence indicator against its target")
+        )
         self.tabs.currentChanged.connect(self._tab_changed)
         left = QVBoxLayout()
         left.addLayout(event_row)
@@ -288,6 +300,9 @@ class SheetsPage(QWidget):
             self.answers.first_focus().setFocus(Qt.FocusReason.TabFocusReason)
         elif self.tabs.widget(index) is self.questions:
             self.questions.first_focus().setFocus(Qt.FocusReason.TabFocusReason)
+        elif self.tabs.widget(index) is self.summary:
+            self.summary.refresh()
+            self.summary.first_focus().setFocus(Qt.FocusReason.TabFocusReason)
 
     def show_answers_form(self) -> None:
         """Bring the form for typing in returned sheets forward, its first question in hand."""
@@ -360,8 +375,12 @@ class SheetsPage(QWidget):
             self.questions.refresh()
         if changes.touches("feedback_responses", "events"):
             self.answers.refresh_count()
+            if self.tabs.currentWidget() is self.summary:
+                self.summary.refresh()
 
     def _event_changed(self) -> None:
+        if self.tabs.currentWidget() is self.summary:
+            self.summary.refresh()
         self.answers.refresh_count()
         self.answers.refresh_questions()
         self.questions.refresh()
