@@ -15,17 +15,20 @@ before the caller writes anything. See docs/architecture.md, "Sync".
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import queue
+import threading
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from ceapp.errors import BundleRefusedError, CeappError
+from ceapp.errors import BundleRefusedError
 from ceapp.i18n import _
 from ceapp.sync import ops_check
 from ceapp.validation import excerpt
@@ -54,7 +57,7 @@ class Bundle:
     ops: list[tuple] = field(default_factory=list)
     # Ops the bundle carries that this laptop already held when it was read.
     already_held: int = 0
-    created: dict = field(default_factory=dict)
+    created: list = field(default_factory=list)
     links: set = field(default_factory=set)
 
     @property
@@ -296,7 +299,6 @@ def read_ops(
     expected_size = entry["size"]
     if expected_size > MAX_OPS_BYTES:
         raise _too_big(path, MAX_OPS_BYTES)
-    digest = hashlib.sha256()
     checker = ops_check.OpChecker(path=path, held=held)
     if manifest["format"] == 1:
         check, longest = checker.add, None
@@ -307,25 +309,20 @@ def read_ops(
     # The line begun at the end of the last chunk (a bytearray: one very long
     # line is gathered in linear time).
     pending = bytearray()
-    try:
-        with archive.open(OPS) as member:
-            while chunk := member.read(CHUNK):
-                read += len(chunk)
-                if read > expected_size:
-                    raise _damaged(path)
-                digest.update(chunk)
-                if refusal is None:
-                    try:
-                        _check_lines(check, pending, chunk, longest)
-                    except BundleRefusedError as refused:
-                        # Kept until the digest is known; reading goes on to it.
-                        refusal = refused
-                if progress is not None:
-                    progress(read, expected_size)
-    except CeappError:
-        raise  # a refusal, or the progress callback saying Cancel
-    except Exception as error:  # BadZipFile, zlib.error, EOFError: a mangled member
-        raise _damaged(path) from error
+    with _Unpacker(archive, expected_size) as unpacker:
+        for chunk in unpacker:
+            read += len(chunk)
+            if refusal is None:
+                try:
+                    _check_lines(check, pending, chunk, longest)
+                except BundleRefusedError as refused:
+                    # Kept until the digest is known; reading goes on to it.
+                    refusal = refused
+            if progress is not None:
+                progress(read, expected_size)  # may raise: Cancel
+        if unpacker.failure is not None:
+            raise _damaged(path) from unpacker.failure
+        digest = unpacker.digest
     if read != expected_size or digest.hexdigest() != entry["sha256"]:
         raise _damaged(path)
     if refusal is not None:
@@ -333,6 +330,64 @@ def read_ops(
     if pending or checker.count != manifest["op_count"]:
         raise _damaged(path)
     return checker
+
+
+class _Unpacker:
+    """The ops member's bytes, unpacked and hashed in a thread while the caller checks them.
+
+    Inflating, the zip's CRC and SHA-256 all let go of Python's lock, so on
+    a second core they cost the import next to nothing. Stops at the first
+    byte past `limit` (a zip bomb, or a manifest that lies about the size)
+    or at damage, which `failure` then holds; the chunks read until then
+    are still given, so a bad op met first is still told from damage by the
+    digest. Leaving the `with` stops the thread, whatever happened.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile, limit: int) -> None:
+        self.archive = archive
+        self.limit = limit
+        self.digest = hashlib.sha256()
+        self.failure: BaseException | None = None
+        self.read = 0
+        # A few chunks ahead at most: memory stays bounded however big the member.
+        self.chunks: queue.Queue = queue.Queue(maxsize=4)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="ceapp-unpack", daemon=True)
+
+    def __enter__(self) -> _Unpacker:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stopped.set()
+        # Unblock a thread waiting to hand over a chunk.
+        while self.thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self.chunks.get(timeout=0.05)
+        self.thread.join()
+
+    def __iter__(self) -> Iterator[bytes]:
+        while (chunk := self.chunks.get()) is not None:
+            yield chunk
+
+    def _run(self) -> None:
+        try:
+            with self.archive.open(OPS) as member:
+                while not self.stopped.is_set() and (chunk := member.read(CHUNK)):
+                    self.read += len(chunk)
+                    if self.read > self.limit:
+                        raise ValueError("the ops are larger than the manifest says")
+                    self.digest.update(chunk)
+                    self._give(chunk)
+        except Exception as error:  # BadZipFile, zlib.error, EOFError: a mangled member
+            self.failure = error
+        self._give(None)
+
+    def _give(self, chunk: bytes | None) -> None:
+        while not self.stopped.is_set():
+            with contextlib.suppress(queue.Full):
+                self.chunks.put(chunk, timeout=0.05)
+                return
 
 
 def _check_lines(

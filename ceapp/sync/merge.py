@@ -22,7 +22,7 @@ from itertools import chain
 from operator import itemgetter
 
 from ceapp import anonymity, redaction
-from ceapp.changes import expected_row, row_ops
+from ceapp.changes import expected_row, from_column, replay, row_ops
 from ceapp.errors import BundleRefusedError, ImportCancelledError
 from ceapp.i18n import _
 from ceapp.log_encoding import (
@@ -87,7 +87,14 @@ def check_references(store: Store, bundles) -> None:
     other side has it), so a dangling link means a damaged or forged bundle.
     A link to a record deleted since is fine: the delete decides.
     """
-    created = set().union(*(each.created for each in bundles))
+    parents = {TABLE_CODES[parent] for spec in TABLES.values() for _c, parent, _h in spec.parents}
+    created = {
+        (code, stored)
+        for each in bundles
+        for code, encoded, _ids, _values in each.created
+        if code in parents
+        for stored in encoded
+    }
     for each in bundles:
         for parent_code, link in sorted(each.links, key=repr):
             encoded = encode_id(link) if isinstance(link, str) else None
@@ -116,12 +123,13 @@ def merge(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     source: str = "",
-    created: dict | None = None,
+    created: list | None = None,
 ) -> MergeSummary:
     """Merge checked ops (as ops_check gives them) into the open transaction.
 
     `source` names the bundle in refusals; `created` is the checker's
-    {(table code, stored id): (id, values in column order)} of its creates.
+    batches of creates: (table code, ids as stored, ids, values in column
+    order), all of them among `ops`.
     """
     store.require_transaction()
     store.flush_log()
@@ -129,7 +137,7 @@ def merge(
     summary = MergeSummary(ops_received=len(ops))
     # Rows are rebuilt table by table; links are checked at commit.
     conn.execute("PRAGMA defer_foreign_keys = ON")
-    created = created or {}
+    ops, dropped = _without_held_slips(store, ops)
     # Ops of records this log has no op of at all are all new here, and
     # nothing here can clash with them: they go straight into the log. Only
     # the ops of records held here take the way through `incoming` below.
@@ -139,7 +147,9 @@ def merge(
         ops = [op for op in ops if op[:2] in held]
     else:
         new_ops, ops = ops, []
-    fresh, new_rows, new_edited = _sort_new(new_ops, created, summary)
+    # The creates of `created` that are not among `new_ops` are those of
+    # records held here, or dropped as held slips.
+    fresh, new_rows, new_edited = _sort_new(store, new_ops, created, held | dropped, summary)
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS incoming ("
         " tbl INTEGER, row_id BLOB, stamp INTEGER, node INTEGER, field INTEGER,"
@@ -225,15 +235,17 @@ def merge(
         affected.setdefault(TABLE_NAMES[code], set()).add(decode_id(row_id))
     if newest:
         _follow_clock(store, newest)
-    total = sum(len(ids) for ids in affected.values()) + sum(len(r) for r in fresh.values())
+    total = sum(len(ids) for ids in affected.values()) + sum(
+        len(ids) for ids, _values in fresh.values()
+    )
     done = 0
     for spec in table_order():
-        batch = fresh.get(TABLE_CODES[spec.name])
-        if batch:
+        ids, values = fresh.get(TABLE_CODES[spec.name], ((), ()))
+        if ids:
             if cancelled is not None and cancelled():
                 raise ImportCancelledError(CANCELLED())
-            _insert_new(store, spec, batch, summary, source)
-            done += len(batch)
+            _insert_new(store, spec, ids, values, summary, source)
+            done += len(ids)
             if progress is not None:
                 progress(done, total)
         row_ids = affected.get(spec.name)
@@ -255,6 +267,40 @@ def merge(
         progress(total, total)
     summary.conflicts = max(0, conflicts.count_for_rows(store, edited_rows) - conflicts_before)
     return summary
+
+
+def _without_held_slips(store: Store, ops: list[tuple]) -> tuple[list[tuple], set]:
+    """`ops` less the monitoring slips' ops this log holds exactly as they are, and their records.
+
+    Slips have stamp 0, so no mark finds them held and every bundle carries
+    every slip: without this, each import would compare all of them again in
+    SQL. An op held with the same value and erasure mark changes nothing
+    (no clash, nothing to blank), so dropping it here is what the merge
+    would do anyway; one held with other content goes on, to be refused or
+    to carry its erasure.
+    """
+    codes = {op[0] for op in ops if op[2] == 0}
+    if not codes:
+        return ops, set()
+    held = {}
+    for code in sorted(codes):
+        held.update(
+            ((code, row_id, 0, node, field), (value, redacted))
+            for row_id, node, field, value, redacted in store.conn.execute(
+                "SELECT row_id, node, field, value, redacted FROM main.changes"
+                " WHERE tbl = ? AND stamp = 0",
+                (code,),
+            )
+        )
+    if not held:
+        return ops, set()
+    kept, dropped = [], set()
+    for op in ops:
+        if op[2] == 0 and held.get(op[:5]) == op[5:7]:
+            dropped.add(op[:2])
+        else:
+            kept.append(op)
+    return kept, dropped
 
 
 def _held_records(store: Store, ops: list[tuple]) -> set[tuple[int, object]]:
@@ -281,39 +327,96 @@ def _held_records(store: Store, ops: list[tuple]) -> set[tuple[int, object]]:
     return held
 
 
-def _sort_new(new_ops: list[tuple], created: dict, summary: MergeSummary):
+def _sort_new(
+    store: Store, new_ops: list[tuple], created: list | None, skip: set, summary: MergeSummary
+):
     """Sort the ops of records new to this log: (fresh, rebuilt, edited).
 
-    fresh: {table code: [(id, values in column order)]}, the records that
+    `skip`: records whose creates in `created` are not among `new_ops`.
+    fresh: {table code: ([id], [values in column order])}, the records that
     arrive as one create and nothing else (nearly all of a first import),
-    inserted in batches; rebuilt: (table code, stored id) of the other new
-    records, rebuilt one by one from their ops; edited: (table, id) of
-    those with edits, where concurrent edits can make a conflict. Counts
-    the edits of new records that a delete among their ops overrides.
+    and those whose ops replay to a row without reading the log (see
+    _replayed); both are inserted in batches. rebuilt: (table code, stored
+    id) of the other new records, rebuilt one by one from their ops.
+    edited: (table, id) of those with edits, where concurrent edits can make
+    a conflict. Counts the edits of new records that a delete among their
+    ops overrides.
     """
+    if created is None:
+        created = [
+            (op[0], [op[1]], [decode_id(op[1])], [create_values(TABLES[TABLE_NAMES[op[0]]], op[5])])
+            for op in new_ops
+            if op[4] == CREATE_FIELD
+        ]
     others = {op[:2] for op in new_ops if op[4] != CREATE_FIELD}
-    creates = [op for op in new_ops if op[4] == CREATE_FIELD and op[:2] not in others]
-    once = {op[:2] for op in creates}
-    if len(once) != len(creates):
-        # A record created twice (two laptops used one id): rebuilt from both.
-        seen: set = set()
-        for op in creates:
-            if op[:2] in seen:
-                others.add(op[:2])
-            seen.add(op[:2])
-    fresh: dict[int, list[tuple]] = {}
-    for op in creates:
-        key = op[:2]
-        if key in others:
-            continue
-        known = created.get(key)
-        if known is None:
-            known = decode_id(key[1]), create_values(TABLES[TABLE_NAMES[key[0]]], op[5])
-        fresh.setdefault(key[0], []).append(known)
+    batches: dict[int, list] = {}
+    for batch in created:
+        batches.setdefault(batch[0], []).append(batch)
+    for code, parts in batches.items():
+        stored = [key for part in parts for key in part[1]]
+        if len(set(stored)) != len(stored):
+            # A record created twice (two laptops used one id): rebuilt from all its ops.
+            once: set = set()
+            for key in stored:
+                if key in once:
+                    others.add((code, key))
+                once.add(key)
+    skip = skip | others
+    skip_codes = {key[0] for key in skip}
+    fresh: dict[int, tuple[list, list]] = {}
+    for code, parts in batches.items():
+        ids, values = fresh.setdefault(code, ([], []))
+        for _code, stored, part_ids, part_values in parts:
+            if code not in skip_codes:
+                ids.extend(part_ids)
+                values.extend(part_values)
+                continue
+            for key, row_id, row in zip(stored, part_ids, part_values, strict=True):
+                if (code, key) not in skip:
+                    ids.append(row_id)
+                    values.append(row)
     deleted = {op[:2] for op in new_ops if op[4] == DELETE_FIELD}
     summary.edits_to_deleted += sum(1 for op in new_ops if op[4] >= 0 and op[:2] in deleted)
     edited = {(TABLE_NAMES[op[0]], decode_id(op[1])) for op in new_ops if op[4] >= 0}
-    return fresh, sorted(others, key=repr), edited
+    rebuilt = _replayed(store, new_ops, others, fresh)
+    return fresh, sorted(rebuilt, key=repr), edited
+
+
+def _replayed(store: Store, new_ops: list[tuple], others: set, fresh: dict) -> set:
+    """Replay new records of plain tables (edited, but no one's details, not slips) into `fresh`.
+
+    Their ops are all in this bundle, so `changes.replay` folds them here as
+    it would from the log, and the batch insert applies the links rule as
+    expected_row does. Records whose table holds personal details or is
+    anonymous (the redaction and the id-order rules run per record), and
+    deleted ones, are left to the rebuild, whose keys are returned.
+    """
+    plain = {
+        TABLE_CODES[spec.name]
+        for spec in TABLES.values()
+        if not spec.personal and not spec.anonymous
+    }
+    grouped: dict[tuple, list] = {}
+    for op in new_ops:
+        key = op[:2]
+        if key in others and key[0] in plain:
+            grouped.setdefault(key, []).append(op)
+    rest = {key for key in others if key not in grouped}
+    for key, record_ops in grouped.items():
+        code = key[0]
+        spec = TABLES[TABLE_NAMES[code]]
+        record_ops.sort(key=itemgetter(2, 3, 4))
+        if any(op[4] == DELETE_FIELD for op in record_ops):
+            rest.add(key)
+            continue
+        row = replay(spec, [(op[4], op[5]) for op in record_ops])
+        if row is None:
+            rest.add(key)
+            continue
+        ids, values = fresh.setdefault(code, ([], []))
+        ids.append(decode_id(key[1]))
+        values.append([from_column(spec, column, row[column]) for column in spec.columns])
+    return rest
 
 
 def _blanked(spec: TableSpec, field_code: int, *, ours: str, theirs: str, source: str) -> str:
@@ -372,20 +475,24 @@ def _present(store: Store, table: str, column: str, values: set) -> set:
 
 
 def _insert_new(
-    store: Store, spec: TableSpec, batch: list[tuple], summary: MergeSummary, source: str
+    store: Store,
+    spec: TableSpec,
+    ids: list[str],
+    values: list[list],
+    summary: MergeSummary,
+    source: str,
 ) -> None:
-    """Insert records that arrive as a single create, many to a statement.
-
-    `batch` holds (id, values in column order).
+    """Insert new records, many to a statement: `ids` and their values in column order.
 
     The same rule as expected_row: a record whose cascading parent is gone
     stays out, a detached link to a gone record is cleared.
     """
     columns = spec.columns
-    # In id order, as anonymity.settle leaves a group of slips.
-    batch.sort(key=itemgetter(0))
     # Tuples by position, not dicts by name: this is the hot path of an import.
-    rows = [(row_id, *values) for row_id, values in batch]
+    rows = [(row_id, *row) for row_id, row in zip(ids, values, strict=True)]
+    if sorted(ids) != ids:
+        # In id order, as anonymity.settle leaves a group of slips.
+        rows.sort(key=itemgetter(0))
     for column, parent, how in spec.parents:
         position = columns.index(column) + 1
         links = {row[position] for row in rows}

@@ -36,7 +36,7 @@ import json.encoder
 import json.scanner
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import repeat
 
 from ceapp.errors import BundleRefusedError
@@ -308,10 +308,12 @@ class OpChecker:
         self.seen: set[tuple] = set()
         self.already_held = 0
         # Records the bundle creates, and (parent table code, id) of every
-        # link it makes, for merge.check_references.
-        # For each: its id as text and its values in column order, which
-        # merge inserts as they are instead of decoding the stored JSON again.
-        self.created: dict[tuple[int, object], tuple[str, list]] = {}
+        # link it makes, for merge.check_references. Creates come in batches
+        # of one table, as a block gives them: (table code, ids as stored,
+        # ids as text, values in column order), which merge inserts as they
+        # are instead of decoding the stored JSON again, and with no
+        # per-record work until then.
+        self.created: list[tuple[int, list, Sequence[str], list[list]]] = []
         self.links: set[tuple[int, object]] = set()
 
     @property
@@ -423,9 +425,7 @@ class OpChecker:
             self.already_held += held
             return True
         positional = [row[BLOCK_PARTS[CREATE] :] for row in rows]
-        self.created.update(
-            zip(zip(repeat(code), encoded), zip(ids, positional, strict=True), strict=False)
-        )
+        self.created.append((code, encoded, ids, positional))
         for column, parent, _how in spec.parents:
             links = set(values[spec.columns.index(column)])
             links.discard(None)
@@ -521,7 +521,7 @@ class OpChecker:
             self.already_held += 1
             return
         if kind == CREATE:
-            self.created[identity[:2]] = (row_id, positional)
+            self.created.append((identity[0], [identity[1]], [row_id], [positional]))
         for column, parent, _how in spec.parents:
             link = value.get(column) if kind == CREATE else value if field == column else None
             if link is not None:
