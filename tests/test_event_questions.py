@@ -9,7 +9,9 @@ import subprocess
 import pytest
 from cli_run import run_cli
 from factories import make_event
-from test_sheet_layout import _check_inside_and_apart
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_sheet_layout import _check_inside_and_apart, _titles
 
 from ceapp import event_questions, influence, sheet_answers
 from ceapp.disclosure import Rule
@@ -378,3 +380,30 @@ def test_questions_and_their_translations_travel_in_a_bundle(tmp_path):
     assert catalogs.LANGUAGES["bn"].english == "Bengali"
     sender.close()
     receiver.close()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    # Real questions, each script's characters mixed, and anything at all.
+    text=st.sampled_from(sorted(LIBRARY.values())) | _titles() | st.text(max_size=400),
+    language=st.sampled_from(["en", "ar", "ur", "bn", "el", "pa"]),
+    kind=st.sampled_from(event_questions.KINDS.codes),
+)
+def test_any_question_text_prints_or_is_refused_leaving_nothing_changed(
+    tmp_path_factory, text, language, kind
+):
+    with open_store(str(tmp_path_factory.mktemp("fuzz") / "ceapp.db")) as store:
+        event = make_event(store, title="Forum")
+        question = event_questions.add_question(store, event_id=event, kind=kind, text="Fine?")
+        before = fingerprint(store)
+        try:
+            event_questions.set_text(store, question, language, text)
+        except ValidationError as error:
+            assert error.field == "text" and str(error)
+            assert fingerprint(store) == before
+            return
+        sheet = layout.build_sheet(store, event, language, size=24)
+    _check_inside_and_apart(sheet)
+    for drawn in sheet.drawn:
+        visible = "".join(character for character in drawn.text if not never_drawn(character))
+        assert covers(drawn.family, visible)
