@@ -253,7 +253,7 @@ def test_the_results_tab_shows_the_indicator_against_the_target_kept_on_this_lap
     assert page.tabs.currentWidget() is page.summary
     qtbot.waitUntil(lambda: page.summary.summary is not None)
     text = page.summary.view.toPlainText()
-    assert "Sheets returned: 20, 0 with the equality page" in text
+    assert "Sheets returned: 20, 0 with the monitoring page" in text
     assert "Everyone who answered\n30.0%\n20" in text
     assert "Counts under 5 are shown as <5" in text
 

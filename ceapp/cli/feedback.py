@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from ceapp import influence, monitoring, sheet_answers
+from ceapp import feedback_tables, influence, monitoring, sheet_answers
 from ceapp.cli import report_options, values
 from ceapp.cli.output import print_json, print_table, write
 from ceapp.errors import ValidationError
@@ -204,10 +204,6 @@ def _percent_or_unset(value: float | None) -> str:
     return _("not set") if value is None else f"{value:g}%"
 
 
-def _percent(value: float | None) -> str:
-    return _("hidden") if value is None else f"{value:.1f}%"
-
-
 def _summary_json(summary: influence.Summary) -> dict:
     """Counts hidden by disclosure control are strings ("<5", "[c]", "<10")."""
     return {
@@ -228,7 +224,7 @@ def _summary_json(summary: influence.Summary) -> dict:
             for each in summary.own
         ],
         "indicator": {
-            "definition": _indicator_definition(),
+            "definition": feedback_tables.indicator_definition(),
             "baseline": summary.baseline,
             "target": summary.target,
             "groups": [
@@ -246,69 +242,13 @@ def _summary_json(summary: influence.Summary) -> dict:
     }
 
 
-def _indicator_definition() -> str:
-    return _(
-        "Can influence decisions: those who definitely or tend to agree, as a share of all "
-        "who answered the question, don't know included (as the Community Life Survey)."
-    )
-
-
 def _print_summary(summary: influence.Summary) -> None:
     for what, chosen in summary.selection_lines:
         write(f"{what}: {chosen}\n")
-    write(
-        _("Sheets returned: {count}, {monitoring} with the monitoring page").format(
-            count=summary.sheets, monitoring=summary.with_monitoring
-        )
-        + "\n"
-    )
-    write(summary.rule_text + "\n")
-    for title, labels, cells, total in (
-        (_("Was it useful?"), sheet_answers.USEFUL, summary.useful, summary.useful_total),
-        (
-            _("Can influence decisions affecting the local area?"),
-            sheet_answers.INFLUENCE,
-            summary.influence,
-            summary.influence_total,
-        ),
-    ):
-        write("\n" + title + "\n")
-        if not cells:
-            write(_("Too few answers to break down ({total}).").format(total=total) + "\n")
-            continue
-        rows = [(labels.label(code), cells[code]) for code in labels.codes]
-        rows.append((_("Total"), total))
-        print_table(rows, [_("Answer"), _("Sheets")])
-    for each in summary.own:
-        heading = _("{number}. {question}").format(number=each.number, question=each.text)
-        write("\n" + heading + "\n")
-        if each.kind == "write":
-            write(_("Written answers: {count}").format(count=each.total) + "\n")
-            continue
-        if not each.counts:
-            write(_("Too few answers to break down ({total}).").format(total=each.total) + "\n")
-            continue
-        labels = sheet_answers.INFLUENCE if each.kind == "agree" else sheet_answers.WANTS_NEWS
-        rows = [(labels.label(code), each.counts[code]) for code in labels.codes]
-        rows.append((_("Total"), each.total))
-        print_table(rows, [_("Answer"), _("Sheets")])
-    write("\n" + _indicator_definition() + "\n")
-    targets = []
-    if summary.baseline is not None:
-        targets.append(_("baseline {value:g}%").format(value=summary.baseline))
-    if summary.target is not None:
-        targets.append(_("target {value:g}%").format(value=summary.target))
-    if targets:
-        write(_("Measured against: {targets}").format(targets=", ".join(targets)) + "\n")
-    print_table(
-        [
-            (
-                each.label,
-                _percent(each.percentage),
-                each.respondents,
-                summary.comparisons.get(each.name, ""),
-            )
-            for each in summary.indicators
-        ],
-        [_("Who"), _("Can influence"), _("Answered"), _("Against baseline and target")],
-    )
+    for part in feedback_tables.summary_parts(summary):
+        if part.heading:
+            write("\n" + part.heading + "\n")
+        if part.text:
+            write(part.text + "\n")
+        if part.rows:
+            print_table(part.rows, list(part.headers))

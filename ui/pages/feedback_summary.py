@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ceapp import disclosure, influence, sheet_answers
+from ceapp import disclosure, feedback_tables, influence
 from ceapp.i18n import _
 from ceapp.reports.selection import Selection
 from ceapp.store import Store
@@ -53,98 +53,26 @@ def _spin_value(spin: QDoubleSpinBox) -> float | None:
     return None if spin.value() < 0 else spin.value()
 
 
-def _cell(value) -> str:
-    return escape(str(value))
-
-
-def _table(headers: list[str], rows: list[list]) -> str:
+def _table(headers: tuple[str, ...], rows: list[tuple]) -> str:
     head = "".join(f"<th align='left'>{escape(text)}</th>" for text in headers)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(value)}</td>" for value in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{escape(str(value))}</td>" for value in row) + "</tr>"
+        for row in rows
     )
     return f"<table cellspacing='0' cellpadding='4' border='1'><tr>{head}</tr>{body}</table>"
 
 
-def _percent(value: float | None) -> str:
-    return _("hidden") if value is None else f"{value:.1f}%"
-
-
 def summary_html(summary: influence.Summary) -> str:
-    """The summary as the tab shows it: headings, tables, the rule; every text escaped."""
-    parts = [
-        "<p>"
-        + escape(
-            _("Sheets returned: {count}, {monitoring} with the equality page").format(
-                count=summary.sheets, monitoring=summary.with_monitoring
-            )
-        )
-        + "</p>"
-    ]
-    for title, labels, cells, total in (
-        (_("Was it useful?"), sheet_answers.USEFUL, summary.useful, summary.useful_total),
-        (
-            _("Can influence decisions affecting the local area?"),
-            sheet_answers.INFLUENCE,
-            summary.influence,
-            summary.influence_total,
-        ),
-    ):
-        parts.append(f"<h3>{escape(title)}</h3>")
-        if not cells:
-            parts.append(
-                "<p>"
-                + escape(_("Too few answers to break down ({total}).").format(total=total))
-                + "</p>"
-            )
-            continue
-        rows = [[labels.label(code), cells[code]] for code in labels.codes]
-        rows.append([_("Total"), total])
-        parts.append(_table([_("Answer"), _("Sheets")], rows))
-    parts.append(f"<h3>{escape(_('Can influence decisions: the indicator'))}</h3>")
-    parts.append(
-        "<p>"
-        + escape(
-            _(
-                "Those who definitely or tend to agree, as a share of all who answered the "
-                "question, don't know included (as the Community Life Survey)."
-            )
-        )
-        + "</p>"
-    )
-    parts.append(
-        _table(
-            [_("Who"), _("Can influence"), _("Answered"), _("Against baseline and target")],
-            [
-                [
-                    each.label,
-                    _percent(each.percentage),
-                    each.respondents,
-                    summary.comparisons.get(each.name, ""),
-                ]
-                for each in summary.indicators
-            ],
-        )
-    )
-    for each in summary.own:
-        heading = _("{number}. {question}").format(number=each.number, question=each.text)
-        parts.append(f"<h3>{escape(heading)}</h3>")
-        if each.kind == "write":
-            parts.append(
-                "<p>" + escape(_("Written answers: {count}").format(count=each.total)) + "</p>"
-            )
-        elif not each.counts:
-            parts.append(
-                "<p>"
-                + escape(_("Too few answers to break down ({total}).").format(total=each.total))
-                + "</p>"
-            )
-        else:
-            labels = sheet_answers.INFLUENCE if each.kind == "agree" else sheet_answers.WANTS_NEWS
-            rows = [[labels.label(code), each.counts[code]] for code in labels.codes]
-            rows.append([_("Total"), each.total])
-            parts.append(_table([_("Answer"), _("Sheets")], rows))
-    parts.append(f"<p><i>{escape(summary.rule_text)}</i></p>")
-    return "".join(parts)
+    """The summary as the tab shows it (feedback_tables' parts), every text escaped."""
+    html = []
+    for part in feedback_tables.summary_parts(summary):
+        if part.heading:
+            html.append(f"<h3>{escape(part.heading)}</h3>")
+        if part.text:
+            html.append(f"<p>{escape(part.text)}</p>")
+        if part.rows:
+            html.append(_table(part.headers, part.rows))
+    return "".join(html)
 
 
 class FeedbackSummary(QWidget):
