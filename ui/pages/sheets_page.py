@@ -105,27 +105,16 @@ class SheetsPage(QWidget):
 
         self._build_choices()
         self._build_preview()
-        self.answers = AnswersForm(
-            reader=self.reader,
-            event_id=lambda: self.event_id,
-            undo=context.undo,
-            tell=context.tell,
-            language_name=language_name,
-        )
-        self.questions = QuestionsEditor(
-            reader=self.reader,
-            event_id=lambda: self.event_id,
-            undo=context.undo,
-            tell=context.tell,
-            language_name=language_name,
-        )
-        self.summary = FeedbackSummary(
-            reader=self.reader,
-            ops=self.ops,
-            event_id=lambda: self.event_id,
-            undo=context.undo,
-            tell=context.tell,
-        )
+        # What the tabs share: the event chosen above, the undo stack, the status bar.
+        shared = {
+            "reader": self.reader,
+            "event_id": lambda: self.event_id,
+            "undo": context.undo,
+            "tell": context.tell,
+        }
+        self.answers = AnswersForm(**shared, language_name=language_name)
+        self.questions = QuestionsEditor(**shared, language_name=language_name)
+        self.summary = FeedbackSummary(**shared, ops=self.ops)
         self._lay_out()
         self._fill_languages()
         self._reload_events(default=True)
