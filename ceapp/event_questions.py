@@ -221,6 +221,15 @@ def answer_key(question: dict | str) -> str:
     return ANSWER_PREFIX + question_id
 
 
+def renamed_answers(answers: dict, renamed: dict[str, str]) -> dict:
+    """A sheet's answers with own questions' keys moved from old question ids to new ones."""
+    result = {}
+    for key, value in answers.items():
+        old = key[len(ANSWER_PREFIX) :] if key.startswith(ANSWER_PREFIX) else None
+        result[answer_key(renamed[old]) if old in renamed else key] = value
+    return result
+
+
 def answer_count(store: Store, question: dict) -> int:
     """How many returned sheets of the event answer the question."""
     return store.scalar(

@@ -353,6 +353,7 @@ def delete_event_with_snapshot(store: Store, event_id: str) -> dict:
                 for row in rows:
                     decoded = {c: changes.from_column(spec, c, row[c]) for c in spec.columns}
                     decoded.pop(column)
+                    decoded["id"] = row["id"]  # for what points at it (own questions)
                     kept.append(decoded)
                 deleted.append((spec.name, column, kept))
             else:
@@ -381,9 +382,21 @@ def restore_event(store: Store, snapshot: dict) -> str:
             ):
                 event[column] = None
         new_id = changes.create(store, "events", event)
-        for table, column, rows in snapshot["deleted"]:
+        # Here, not at the top: it brings in the sheets' fonts, which listing events never needs.
+        from ceapp import event_questions
+
+        # The event's own questions first: returned sheets' answers name them by id.
+        renamed: dict[str, str] = {}
+        for table, column, rows in sorted(
+            snapshot["deleted"], key=lambda part: part[0] != "event_questions"
+        ):
             for row in rows:
-                changes.create(store, table, {**row, column: new_id})
+                fields = {key: value for key, value in row.items() if key != "id"}
+                if table == "feedback_responses":
+                    fields["answers"] = event_questions.renamed_answers(fields["answers"], renamed)
+                made = changes.create(store, table, {**fields, column: new_id})
+                if table == "event_questions":
+                    renamed[row["id"]] = made
         for table, column, ids in snapshot["detached"]:
             for row_id in ids:
                 found = store.query(f"SELECT {column} FROM {table} WHERE id = ?", (row_id,))

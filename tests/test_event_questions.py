@@ -407,3 +407,28 @@ def test_any_question_text_prints_or_is_refused_leaving_nothing_changed(
     for drawn in sheet.drawn:
         visible = "".join(character for character in drawn.text if not never_drawn(character))
         assert covers(drawn.family, visible)
+
+
+def test_undoing_an_events_deletion_brings_its_questions_back_with_their_answers(store, event):
+    from ceapp import events
+
+    event_questions.add_question(store, event_id=event, kind="agree", text=LIBRARY["en"])
+    event_questions.add_question(store, event_id=event, kind="write", text=PARK)
+    for _index in range(12):
+        sheet_answers.add_sheet_answers(
+            store,
+            event_id=event,
+            language="en",
+            received_on="2026-03-20",
+            answers={"own": {"5": "tend_to_agree", "6": "Lights"}},
+        )
+    with store.transaction():
+        snapshot = events.delete_event_with_snapshot(store, event)
+    with store.transaction():
+        restored = events.restore_event(store, snapshot)
+    questions = _questions(store, restored)
+    assert [q["texts"]["en"] for q in questions] == [LIBRARY["en"], PARK]
+    # New ids (a delete is final for the old ones), and the answers follow them.
+    assert [event_questions.answer_count(store, q) for q in questions] == [12, 12]
+    summary = influence.summarise(store, Selection(event_id=restored), rule=Rule())
+    assert [(each.number, each.total) for each in summary.own] == [(5, 12), (6, 12)]
