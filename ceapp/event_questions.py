@@ -147,9 +147,24 @@ def add_question(store: Store, *, event_id: str, kind, text, texts: dict | None 
 
 
 def set_kind(store: Store, question_id: str, kind) -> dict:
+    """Change how the question is answered; not once sheets have answered it the old way."""
     with store.transaction():
-        get_question(store, question_id)
+        question = get_question(store, question_id)
         kind = validation.choice("kind", kind, KINDS, label=_kind_label)
+        if kind == question["kind"]:
+            return changes.read(store, "event_questions", question_id)
+        answered = answer_count(store, question)
+        if answered:
+            raise ValidationError(
+                "kind",
+                ngettext(
+                    "{count} returned sheet answers this question as it is, so how it is "
+                    "answered stays; add a new question instead.",
+                    "{count} returned sheets answer this question as it is, so how it is "
+                    "answered stays; add a new question instead.",
+                    answered,
+                ).format(count=answered),
+            )
         return changes.update(store, "event_questions", question_id, {"kind": kind})
 
 

@@ -244,10 +244,12 @@ def test_answers_to_own_questions_are_checked_by_kind_and_counted(store, event):
     assert by_number[5].total == 12
     assert by_number[6].counts == {"yes": 12, "no": 0}
     assert by_number[7].total == "<10"  # 6 written: fewer than 10 responses are withheld
-    # Answered now, so it stays.
+    # Answered now, so it stays, and so does how it is answered.
     before = fingerprint(store)
     with pytest.raises(ValidationError, match="12 returned sheets answer this question"):
         event_questions.remove_question(store, agree)
+    with pytest.raises(ValidationError, match="so how it is answered stays"):
+        event_questions.set_kind(store, agree, "yes_no")
     assert fingerprint(store) == before
 
 
