@@ -225,7 +225,11 @@ def merge(
     conn.execute("DELETE FROM temp.incoming")
     # In the log's key order (text ids before UUIDs, as SQLite orders them),
     # whatever order the bundle had: the file's layout never follows it.
-    new_ops.sort(key=lambda op: (op[0], type(op[1]) is bytes, *op[1:5]))
+    try:
+        # Keys are unique, so tuples compare by key alone.
+        new_ops.sort()
+    except TypeError:  # a table holding both UUIDs (bytes) and other ids (text)
+        new_ops.sort(key=lambda op: (op[0], type(op[1]) is bytes, *op[1:5]))
     conn.executemany(
         f"INSERT INTO main.changes ({columns}) VALUES ({', '.join('?' for _c in COLUMNS)})",
         new_ops,
