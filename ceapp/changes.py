@@ -107,20 +107,6 @@ def _log(
     )
 
 
-def _create_row(store: Store, spec: TableSpec, row_id: str, values: dict) -> tuple:
-    """The log row of a create op."""
-    return (
-        TABLE_CODES[spec.name],
-        encode_id(row_id),
-        _stamp(store, spec),
-        node_value(store.node),
-        CREATE_FIELD,
-        _create_json(spec, values),
-        0,
-        None,
-    )
-
-
 # An edit of a field stands until a later edit of it replaced it: one from
 # the same laptop (which saw it) or one that names it in its base. Those
 # left standing are the field's heads; more than one means a conflict.
@@ -339,9 +325,12 @@ def _hold(store: Store, spec: TableSpec, prepared: list[tuple[dict, list]]) -> N
     (docs/architecture.md, "Anonymity"): nothing to delete and write again.
     """
     rows, ops = store.held_rows.setdefault(spec.name, ([], []))
+    # What every create op of the batch shares; anonymous stamps are all the same.
+    code, node, stamp = TABLE_CODES[spec.name], node_value(store.node), _stamp(store, spec)
     for values, row in prepared:
         rows.append(row)
-        ops.append(_create_row(store, spec, row[0], values))
+        value = _create_json(spec, values)
+        ops.append((code, encode_id(row[0]), stamp, node, CREATE_FIELD, value, 0, None))
     store.before_commit(("held", spec.name), lambda: write_held_rows(store))
     store.want_checkpoint()
 
@@ -380,7 +369,10 @@ def write_held_rows(store: Store) -> None:
         store.conn.executemany(_insert_sql(spec), rows)
         for _index, sql in indexes:
             store.conn.execute(sql)
-        # Buffered like any op: the demo gathers them with the rest of its log.
+        # Buffered like any op (the demo gathers them with the rest of its
+        # log), but in id order already (text ids sort before UUID bytes, as
+        # in SQLite): wherever they are put next, never in the order made.
+        ops.sort(key=lambda op: (isinstance(op[1], bytes), op[1]))
         store.log_buffer.extend(ops)
         store.want_checkpoint()
         if not empty:

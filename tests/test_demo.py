@@ -204,6 +204,28 @@ def test_the_schema_comes_out_as_it_went_in_and_the_log_packed(demo, tmp_path):
     assert unused < 0.05 * size
 
 
+def test_an_interrupted_run_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    store = open_store(str(tmp_path / "interrupted.db"))
+    try:
+        schema = _schema(store)
+        made = []
+        real = generator._add_event
+
+        def fail_after_five(*args):
+            if len(made) == 5:
+                raise RuntimeError("interrupted")
+            made.append(real(*args))
+
+        monkeypatch.setattr(generator, "_add_event", fail_after_five)
+        with pytest.raises(RuntimeError):
+            generate(store, seed=7, events=20, until=UNTIL)
+        assert _schema(store) == schema
+        assert store.scalar("SELECT count(*) FROM changes") == 0
+        assert store.conn.execute("SELECT name FROM temp.sqlite_schema").fetchall() == []
+    finally:
+        store.close()
+
+
 def test_a_log_with_ops_already_in_it_takes_the_demo_ops_too(tmp_path):
     store = open_store(str(tmp_path / "used.db"))
     try:

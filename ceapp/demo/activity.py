@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from ceapp import attendance, feedback, issues, monitoring
 from ceapp.demo import population, sheet_questions, texts
@@ -153,17 +154,24 @@ class Occasion:
 
 def utc_stamp(local: datetime) -> str:
     """A UK wall-clock time as the UTC timestamp text the record modules write."""
-    return (local - _uk_offset(local)).strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
+    # isoformat, not strftime: the same text at a fraction of the cost.
+    return (local - _uk_offset(local)).isoformat(timespec="seconds") + ".000+00:00"
 
 
 def _uk_offset(local: datetime) -> timedelta:
-    # British Summer Time: last Sunday of March to last Sunday of October.
+    starts, ends = _summer_time(local.year)
+    return timedelta(hours=1 if starts <= local.date() < ends else 0)
+
+
+@lru_cache(maxsize=64)
+def _summer_time(year: int) -> tuple[date, date]:
+    """British Summer Time: last Sunday of March to last Sunday of October."""
+
     def last_sunday(month: int) -> date:
-        day = date(local.year, month, 31)
+        day = date(year, month, 31)
         return day - timedelta(days=(day.weekday() + 1) % 7)
 
-    summer = last_sunday(3) <= local.date() < last_sunday(10)
-    return timedelta(hours=1 if summer else 0)
+    return last_sunday(3), last_sunday(10)
 
 
 def add_activity(store: Store, rng: random.Random, occasion: Occasion, *, until: date) -> None:

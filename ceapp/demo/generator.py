@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import random
 from bisect import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 
@@ -158,7 +159,7 @@ def generate(
         places = build_places(store, rng, until=until)
         add_groups(store, rng, places, events=events)
         calendar = Calendar(until)
-        with _StagedLog(store) as log:
+        with _indexes_built_after(store), _StagedLog(store) as log:
             for done in range(1, events + 1):
                 _add_event(store, rng, rng.choice(places), calendar)
                 if done % LOG_BATCH == 0:
@@ -174,6 +175,39 @@ def generate(
     if progress:
         progress(events, events)
     return {table: after[table] - before[table] for table in sorted(TABLES)}
+
+
+# Indexes the generator reads through while it writes (an event's attendance
+# so far, its sheet questions): kept, or each read would scan the table.
+READ_WHILE_GENERATING = frozenset({"attendance_by_event", "event_questions_by_event"})
+
+
+@contextmanager
+def _indexes_built_after(store: Store) -> Iterator[None]:
+    """Drop the record tables' other secondary indexes, and build them again at the end.
+
+    Built from the finished tables, each is sorted once and packed full;
+    kept, each insert would have put an entry at a random place in each,
+    leaving pages part empty. Slips' indexes are rebuilt the same way by
+    changes.write_held_rows. Dropped inside the demo's transaction, so an
+    interrupted run leaves them where they were.
+    """
+    tables = [spec.name for spec in TABLES.values() if not spec.anonymous]
+    marks = ", ".join("?" for _table in tables)
+    indexes = [
+        (name, sql)
+        for name, sql in store.conn.execute(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+            f" AND tbl_name IN ({marks}) ORDER BY name",
+            tables,
+        )
+        if name not in READ_WHILE_GENERATING
+    ]
+    for name, _sql in indexes:
+        store.conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        store.conn.execute(sql)
 
 
 class _StagedLog:
@@ -328,7 +362,7 @@ def _add_event(store: Store, rng: random.Random, place: Place, calendar: Calenda
         venue = street if method == "street_stall" else _venue(rng, place, ward)
         if method == "walkabout":
             venue = f"Meeting point: {venue}"
-        ends_text = ends.strftime("%Y-%m-%d %H:%M")
+        ends_text = ends.isoformat(" ", "minutes")
 
     event_id = event_records.add_event(
         store,
@@ -336,7 +370,7 @@ def _add_event(store: Store, rng: random.Random, place: Place, calendar: Calenda
         partner_id=place.partner(rng, lead),
         area_id=place.area_ids[ward],
         venue=venue,
-        starts_at=starts.strftime("%Y-%m-%d %H:%M"),
+        starts_at=starts.isoformat(" ", "minutes"),
         ends_at=ends_text,
         spectrum=spectrum,
         method=method,

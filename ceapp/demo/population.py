@@ -224,10 +224,6 @@ def _cumulative(weights) -> tuple[float, ...]:
     return tuple(accumulate(weights))
 
 
-def _pick(rng: random.Random, codes, cumulative) -> str:
-    return codes[bisect(cumulative, rng.random() * cumulative[-1])]
-
-
 @lru_cache(maxsize=512)
 def mix_for(*, borough: str, profile: str, women_only: bool, languages: tuple[str, ...]) -> Mix:
     """The audience mix of one kind of event in one borough."""
@@ -258,44 +254,56 @@ _ORIENTATION = _cumulative(ORIENTATION_WEIGHTS)
 _IMPACT = _cumulative(IMPACT_WEIGHTS)
 
 
-def _yes_no(rng: random.Random, chance: float) -> str:
-    return "yes" if rng.random() < chance else "no"
+# NON_RESPONSE as (question, declined below, blank below) for the drawing loop.
+_NON_RESPONSE = tuple(
+    (question, declined, declined + blank) for question, (declined, blank) in NON_RESPONSE.items()
+)
 
 
 def draw_slip(rng: random.Random, mix: Mix) -> dict[str, str]:
     """One monitoring slip as a person might fill it in, gaps included."""
-    age_index = bisect(mix.ages, rng.random() * mix.ages[-1])
-    age = AGE_BANDS[age_index]
-    sex = "female" if rng.random() < mix.female else "male"
-    ethnic = _pick(rng, mix.ethnic_codes, mix.ethnic)
+    # Each choice is a bisection of cumulative weights written out in place,
+    # not a helper call: half a million slips make the calls cost.
+    draw = rng.random
+    age_index = bisect(mix.ages, draw() * mix.ages[-1])
+    sex = "female" if draw() < mix.female else "male"
+    ethnic = mix.ethnic_codes[bisect(mix.ethnic, draw() * mix.ethnic[-1])]
     english = ENGLISH_FIRST[ethnic]
     if age_index <= 1:
         # Children and young adults mostly grew up here, whatever their parents speak.
         english += (1 - english) * 0.5
-    condition = _yes_no(rng, LONG_TERM_CONDITION[age_index])
+    condition = "yes" if draw() < LONG_TERM_CONDITION[age_index] else "no"
     fertile = sex == "female" and age_index in (1, 2, 3)
-    answers = {
-        "age_band": age,
-        "sex": sex,
-        "gender_same_as_birth": _yes_no(rng, 0.994),
-        "sexual_orientation": NOT_ANSWERED
+    same_gender = "yes" if draw() < 0.994 else "no"
+    orientation = (
+        NOT_ANSWERED
         if age_index == 0
-        else _pick(rng, ORIENTATIONS, _ORIENTATION),
+        else ORIENTATIONS[bisect(_ORIENTATION, draw() * _ORIENTATION[-1])]
+    )
+    religions = mix.religion[ethnic]
+    religion = RELIGIONS[bisect(religions, draw() * religions[-1])]
+    impact = IMPACTS[bisect(_IMPACT, draw() * _IMPACT[-1])] if condition == "yes" else NOT_ANSWERED
+    marital = _MARITAL[age_index]
+    answers = {
+        "age_band": AGE_BANDS[age_index],
+        "sex": sex,
+        "gender_same_as_birth": same_gender,
+        "sexual_orientation": orientation,
         "ethnic_group": ethnic,
-        "religion": _pick(rng, RELIGIONS, mix.religion[ethnic]),
+        "religion": religion,
         "long_term_condition": condition,
-        "condition_impact": _pick(rng, IMPACTS, _IMPACT) if condition == "yes" else NOT_ANSWERED,
-        "marital_status": _pick(rng, MARITAL_STATUSES, _MARITAL[age_index]),
-        "pregnancy_maternity": _yes_no(rng, 0.06 if fertile else 0.0),
-        "carer": _yes_no(rng, CARER[age_index]),
-        "first_language": "english" if rng.random() < english else "other",
+        "condition_impact": impact,
+        "marital_status": MARITAL_STATUSES[bisect(marital, draw() * marital[-1])],
+        "pregnancy_maternity": "yes" if draw() < (0.06 if fertile else 0.0) else "no",
+        "carer": "yes" if draw() < CARER[age_index] else "no",
+        "first_language": "english" if draw() < english else "other",
     }
-    blank_bias = 0.7 if rng.random() < MOSTLY_BLANK_SLIP else 0.0
-    for question, (declined, blank) in NON_RESPONSE.items():
-        roll = rng.random()
+    blank_bias = 0.7 if draw() < MOSTLY_BLANK_SLIP else 0.0
+    for question, declined, blank in _NON_RESPONSE:
+        roll = draw()
         if roll < declined:
             answers[question] = PREFER_NOT_TO_SAY
-        elif roll < declined + blank + blank_bias:
+        elif roll < blank + blank_bias:
             answers[question] = NOT_ANSWERED
     if answers["long_term_condition"] == "no" and answers["condition_impact"] != NOT_ANSWERED:
         # The slip tells those without a condition to skip the follow-up.
