@@ -11,9 +11,18 @@ from datetime import UTC, datetime
 
 from ceapp import changes, validation
 from ceapp.errors import ValidationError
-from ceapp.i18n import _
+from ceapp.i18n import N_, _
 from ceapp.store import Store
 from ceapp.vocab import ATTENDANCE_ROLES
+
+# Field labels, translated only if a message needs one (validation.later).
+_CONSENT_LABEL = validation.later(N_("Consent"))
+_CONSENT_RECORDED_BY_LABEL = validation.later(N_("Consent recorded by"))
+_CONTACT_LABEL = validation.later(N_("Contact"))
+_COUNT_LABEL = validation.later(N_("Count"))
+_EVENT_LABEL = validation.later(N_("Event"))
+_NAME_LABEL = validation.later(N_("Name"))
+_ROLE_LABEL = validation.later(N_("Role"))
 
 # A single entry this large is far more likely a typing slip than a crowd.
 MAX_SINGLE_ENTRY = 10_000
@@ -43,7 +52,7 @@ def add_counts(store: Store, entries: list[dict]) -> list[str]:
         records = []
         for entry in entries:
             event_id = references.check(
-                "event_id", entry.get("event_id"), table="events", label=_("Event"), required=True
+                "event_id", entry.get("event_id"), table="events", label=_EVENT_LABEL, required=True
             )
             role, count = _check_entry(entry.get("role"), entry.get("count", 1))
             key = (event_id, role)
@@ -71,7 +80,7 @@ def check_count(store: Store, *, event_id: str, role: str, count=1) -> tuple[str
     say why beside the counter before anything is queued.
     """
     event_id = validation.reference(
-        store, "event_id", event_id, table="events", label=_("Event"), required=True
+        store, "event_id", event_id, table="events", label=_EVENT_LABEL, required=True
     )
     role, count = _check_entry(role, count)
     _check_total(role_total(store, event_id=event_id, role=role), role, count)
@@ -79,8 +88,8 @@ def check_count(store: Store, *, event_id: str, role: str, count=1) -> tuple[str
 
 
 def _check_entry(role, count) -> tuple[str, int]:
-    role = validation.choice("role", role, ATTENDANCE_ROLES, label=_("Role"))
-    count = validation.whole_number("count", count, label=_("Count"))
+    role = validation.choice("role", role, ATTENDANCE_ROLES, label=_ROLE_LABEL)
+    count = validation.whole_number("count", count, label=_COUNT_LABEL)
     if count == 0:
         raise ValidationError("count", _("Count is zero; enter how many people to add."))
     if abs(count) > MAX_SINGLE_ENTRY:
@@ -171,9 +180,9 @@ def _clean_register_entry(
     at: str | None = None,
 ) -> dict:
     event_id = references.check(
-        "event_id", event_id, table="events", label=_("Event"), required=True
+        "event_id", event_id, table="events", label=_EVENT_LABEL, required=True
     )
-    if not validation.flag("consent", consent, label=_("Consent")):
+    if not validation.flag("consent", consent, label=_CONSENT_LABEL):
         raise ValidationError(
             "consent",
             _(
@@ -183,10 +192,10 @@ def _clean_register_entry(
         )
     return {
         "event_id": event_id,
-        "name": validation.text("name", name, label=_("Name")),
-        "contact": validation.text("contact", contact, label=_("Contact"), required=False),
+        "name": validation.text("name", name, label=_NAME_LABEL),
+        "contact": validation.text("contact", contact, label=_CONTACT_LABEL, required=False),
         "consent_recorded_by": validation.text(
-            "consent_recorded_by", consent_recorded_by, label=_("Consent recorded by")
+            "consent_recorded_by", consent_recorded_by, label=_CONSENT_RECORDED_BY_LABEL
         ),
         "consent_recorded_at": at or datetime.now(UTC).isoformat(timespec="seconds"),
     }

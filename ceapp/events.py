@@ -6,11 +6,31 @@ from datetime import date, timedelta
 
 from ceapp import changes, validation
 from ceapp.errors import ValidationError
-from ceapp.i18n import _, ngettext
+from ceapp.i18n import N_, _, ngettext
 from ceapp.lookup import LIKE_ESCAPE, contains_pattern
 from ceapp.schema import CASCADE, children_of, spec_for
 from ceapp.store import Store
 from ceapp.vocab import ACCESSIBILITY, METHODS, SPECTRUM
+
+# Field labels, translated only if a message needs one (validation.later).
+_ACCESSIBILITY_PROVISION_LABEL = validation.later(N_("Accessibility provision"))
+_AREA_LABEL = validation.later(N_("Area"))
+_AUDIENCE_LABEL = validation.later(N_("Audience"))
+_CONSULTATION_CLOSES_LABEL = validation.later(N_("Consultation closes"))
+_CONSULTATION_OPENS_LABEL = validation.later(N_("Consultation opens"))
+_END_LABEL = validation.later(N_("End"))
+_ENGAGEMENT_SPECTRUM_LABEL = validation.later(N_("Engagement spectrum"))
+_EXEMPTION_REASON_LABEL = validation.later(N_("Exemption reason"))
+_FROM_LABEL = validation.later(N_("From"))
+_LANGUAGES_OFFERED_LABEL = validation.later(N_("Languages offered"))
+_LEAD_PARTNER_LABEL = validation.later(N_("Lead partner"))
+_METHOD_LABEL = validation.later(N_("Method"))
+_OUTCOMES_LABEL = validation.later(N_("Outcomes"))
+_START_LABEL = validation.later(N_("Start"))
+_TITLE_LABEL = validation.later(N_("Title"))
+_TO_LABEL = validation.later(N_("To"))
+_VENUE_LABEL = validation.later(N_("Venue"))
+_WOMEN_ONLY_LABEL = validation.later(N_("Women only"))
 
 # Council engagement frameworks: consultations run at least 12 weeks unless an
 # exemption is recorded.
@@ -25,56 +45,64 @@ def clean_event(store: Store, fields: dict) -> dict:
     """Check a whole event; return it normalised or raise ValidationError."""
     v = validation
     event = {
-        "title": v.text("title", fields.get("title"), label=_("Title")),
+        "title": v.text("title", fields.get("title"), label=_TITLE_LABEL),
         "partner_id": v.reference(
-            store, "partner_id", fields.get("partner_id"), table="partners", label=_("Lead partner")
+            store,
+            "partner_id",
+            fields.get("partner_id"),
+            table="partners",
+            label=_LEAD_PARTNER_LABEL,
         ),
         "area_id": v.reference(
-            store, "area_id", fields.get("area_id"), table="areas", label=_("Area")
+            store, "area_id", fields.get("area_id"), table="areas", label=_AREA_LABEL
         ),
-        "venue": v.text("venue", fields.get("venue"), label=_("Venue"), required=False),
-        "starts_at": v.datetime_text("starts_at", fields.get("starts_at"), label=_("Start")),
+        "venue": v.text("venue", fields.get("venue"), label=_VENUE_LABEL, required=False),
+        "starts_at": v.datetime_text("starts_at", fields.get("starts_at"), label=_START_LABEL),
         "ends_at": v.datetime_text(
-            "ends_at", fields.get("ends_at"), label=_("End"), required=False
+            "ends_at", fields.get("ends_at"), label=_END_LABEL, required=False
         ),
         "spectrum": v.choice(
-            "spectrum", fields.get("spectrum"), SPECTRUM, label=_("Engagement spectrum")
+            "spectrum", fields.get("spectrum"), SPECTRUM, label=_ENGAGEMENT_SPECTRUM_LABEL
         ),
-        "method": v.choice("method", fields.get("method"), METHODS, label=_("Method")),
-        "audience": v.text("audience", fields.get("audience"), label=_("Audience"), required=False),
-        "women_only": v.flag("women_only", fields.get("women_only", False), label=_("Women only")),
+        "method": v.choice("method", fields.get("method"), METHODS, label=_METHOD_LABEL),
+        "audience": v.text(
+            "audience", fields.get("audience"), label=_AUDIENCE_LABEL, required=False
+        ),
+        "women_only": v.flag(
+            "women_only", fields.get("women_only", False), label=_WOMEN_ONLY_LABEL
+        ),
         "accessibility": v.choice_list(
             "accessibility",
             fields.get("accessibility"),
             ACCESSIBILITY,
-            label=_("Accessibility provision"),
+            label=_ACCESSIBILITY_PROVISION_LABEL,
         ),
         "languages": v.languages(
-            "languages", fields.get("languages"), label=_("Languages offered")
+            "languages", fields.get("languages"), label=_LANGUAGES_OFFERED_LABEL
         ),
         "consultation_opens": v.date_text(
             "consultation_opens",
             fields.get("consultation_opens"),
-            label=_("Consultation opens"),
+            label=_CONSULTATION_OPENS_LABEL,
             required=False,
         ),
         "consultation_closes": v.date_text(
             "consultation_closes",
             fields.get("consultation_closes"),
-            label=_("Consultation closes"),
+            label=_CONSULTATION_CLOSES_LABEL,
             required=False,
         ),
         "exemption_reason": v.text(
             "exemption_reason",
             fields.get("exemption_reason"),
-            label=_("Exemption reason"),
+            label=_EXEMPTION_REASON_LABEL,
             required=False,
             limit=validation.LONG_TEXT,
         ),
         "outcomes": v.text(
             "outcomes",
             fields.get("outcomes"),
-            label=_("Outcomes"),
+            label=_OUTCOMES_LABEL,
             required=False,
             limit=validation.LONG_TEXT,
         ),
@@ -202,13 +230,13 @@ def _filter_clause(
     if spectrum:
         conditions.append("e.spectrum = ?")
         params.append(
-            validation.choice("spectrum", spectrum, SPECTRUM, label=_("Engagement spectrum"))
+            validation.choice("spectrum", spectrum, SPECTRUM, label=_ENGAGEMENT_SPECTRUM_LABEL)
         )
     if method:
         conditions.append("e.method = ?")
-        params.append(validation.choice("method", method, METHODS, label=_("Method")))
-    first = validation.date_text("from", date_from, label=_("From"), required=False)
-    last = validation.date_text("to", date_to, label=_("To"), required=False)
+        params.append(validation.choice("method", method, METHODS, label=_METHOD_LABEL))
+    first = validation.date_text("from", date_from, label=_FROM_LABEL, required=False)
+    last = validation.date_text("to", date_to, label=_TO_LABEL, required=False)
     if first and last and last < first:
         raise ValidationError("to", _("The date range ends before it starts; check the dates."))
     if first:

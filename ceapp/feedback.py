@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from ceapp import changes, validation
 from ceapp.errors import ValidationError
-from ceapp.i18n import _
+from ceapp.i18n import N_, _
 from ceapp.schema import spec_for
 from ceapp.store import Store
+
+# Field labels, translated only if a message needs one (validation.later).
+_ANSWER_LABEL = validation.later(N_("Answer"))
+_EVENT_LABEL = validation.later(N_("Event"))
+_LANGUAGE_LABEL = validation.later(N_("Language"))
+_QUESTION_LABEL = validation.later(N_("Question"))
+_RECEIVED_ON_LABEL = validation.later(N_("Received on"))
 
 
 def add_feedback(
@@ -42,14 +49,14 @@ def _clean_feedback(
     references: validation.References, *, event_id, language, answers, received_on
 ) -> dict:
     event_id = references.check(
-        "event_id", event_id, table="events", label=_("Event"), required=True
+        "event_id", event_id, table="events", label=_EVENT_LABEL, required=True
     )
-    languages = validation.languages("language", [language], label=_("Language"))
+    languages = validation.languages("language", [language], label=_LANGUAGE_LABEL)
     if not isinstance(answers, dict) or not answers:
         raise ValidationError("answers", _("The sheet has no answers; type at least one."))
     cleaned = {
-        validation.text("answers", str(question), label=_("Question")): validation.text(
-            "answers", answer, label=_("Answer"), required=False, limit=validation.LONG_TEXT
+        validation.text("answers", str(question), label=_QUESTION_LABEL): validation.text(
+            "answers", answer, label=_ANSWER_LABEL, required=False, limit=validation.LONG_TEXT
         )
         for question, answer in answers.items()
     }
@@ -57,7 +64,7 @@ def _clean_feedback(
         "event_id": event_id,
         "language": languages[0],
         "answers": cleaned,
-        "received_on": validation.date_text("received_on", received_on, label=_("Received on")),
+        "received_on": validation.date_text("received_on", received_on, label=_RECEIVED_ON_LABEL),
     }
 
 

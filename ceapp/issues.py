@@ -10,9 +10,24 @@ from datetime import UTC, date, datetime, timedelta
 
 from ceapp import changes, validation
 from ceapp.errors import ValidationError
-from ceapp.i18n import _
+from ceapp.i18n import N_, _
 from ceapp.store import Store
 from ceapp.vocab import ISSUE_STATUSES, ISSUE_THEMES
+
+# Field labels, translated only if a message needs one (validation.later).
+_AREA_LABEL = validation.later(N_("Area"))
+_CHANGED_BY_LABEL = validation.later(N_("Changed by"))
+_DATE_RAISED_LABEL = validation.later(N_("Date raised"))
+_DETAIL_LABEL = validation.later(N_("Detail"))
+_EVENT_LABEL = validation.later(N_("Event"))
+_ISSUE_LABEL = validation.later(N_("Issue"))
+_NOTE_LABEL = validation.later(N_("Note"))
+_RECORDED_BY_LABEL = validation.later(N_("Recorded by"))
+_REPORT_BACK_LABEL = validation.later(N_("Report back"))
+_RESPONSE_LABEL = validation.later(N_("Response"))
+_RESPONSIBLE_PARTNER_LABEL = validation.later(N_("Responsible partner"))
+_STATUS_LABEL = validation.later(N_("Status"))
+_THEME_LABEL = validation.later(N_("Theme"))
 
 # Moving to these statuses needs the answer recorded, so it can be reported back.
 STATUSES_NEEDING_RESPONSE = frozenset({"answered"})
@@ -142,19 +157,19 @@ def _clean_issue(
     """add_issue's checks: the new issue's fields and who recorded it."""
     v = validation
     issue = {
-        "title": v.text("title", title, label=_("Issue")),
-        "detail": v.text("detail", detail, label=_("Detail"), required=False, limit=v.LONG_TEXT),
-        "theme": v.choice("theme", theme, ISSUE_THEMES, label=_("Theme")),
-        "event_id": references.check("event_id", event_id, table="events", label=_("Event")),
-        "area_id": references.check("area_id", area_id, table="areas", label=_("Area")),
+        "title": v.text("title", title, label=_ISSUE_LABEL),
+        "detail": v.text("detail", detail, label=_DETAIL_LABEL, required=False, limit=v.LONG_TEXT),
+        "theme": v.choice("theme", theme, ISSUE_THEMES, label=_THEME_LABEL),
+        "event_id": references.check("event_id", event_id, table="events", label=_EVENT_LABEL),
+        "area_id": references.check("area_id", area_id, table="areas", label=_AREA_LABEL),
         "partner_id": references.check(
-            "partner_id", partner_id, table="partners", label=_("Responsible partner")
+            "partner_id", partner_id, table="partners", label=_RESPONSIBLE_PARTNER_LABEL
         ),
-        "report_back": v.flag("report_back", report_back, label=_("Report back")),
+        "report_back": v.flag("report_back", report_back, label=_REPORT_BACK_LABEL),
         "status": "open",
         "response": None,
     }
-    recorded_by = v.text("recorded_by", recorded_by, label=_("Recorded by"))
+    recorded_by = v.text("recorded_by", recorded_by, label=_RECORDED_BY_LABEL)
     if issue["event_id"] and (not issue["area_id"] or raised_on is None):
         event_area, event_day = store.conn.execute(
             "SELECT area_id, substr(starts_at, 1, 10) FROM events WHERE id = ?",
@@ -164,7 +179,9 @@ def _clean_issue(
         issue["area_id"] = issue["area_id"] or event_area
         if raised_on is None:
             raised_on = event_day
-    issue["raised_on"] = v.date_text("raised_on", raised_on or _now()[:10], label=_("Date raised"))
+    issue["raised_on"] = v.date_text(
+        "raised_on", raised_on or _now()[:10], label=_DATE_RAISED_LABEL
+    )
     return issue, recorded_by
 
 
@@ -276,9 +293,9 @@ def update_issue(
     fields that changed.
     """
     # Checked before the issue is read: a bad name is reported whether or not it exists.
-    changed_by = validation.text("changed_by", changed_by, label=_("Changed by"))
+    changed_by = validation.text("changed_by", changed_by, label=_CHANGED_BY_LABEL)
     note = validation.text(
-        "note", note, label=_("Note"), required=False, limit=validation.LONG_TEXT
+        "note", note, label=_NOTE_LABEL, required=False, limit=validation.LONG_TEXT
     )
     with store.transaction():
         current = changes.read(store, "issues", issue_id)
@@ -316,23 +333,23 @@ def _clean_update(
 ) -> tuple[dict, str, str | None, str | None]:
     """update_issue's checks against the issue as it stands: (fields, changed_by, note, at)."""
     v = validation
-    changed_by = v.text("changed_by", changed_by, label=_("Changed by"))
-    note = v.text("note", note, label=_("Note"), required=False, limit=v.LONG_TEXT)
+    changed_by = v.text("changed_by", changed_by, label=_CHANGED_BY_LABEL)
+    note = v.text("note", note, label=_NOTE_LABEL, required=False, limit=v.LONG_TEXT)
     fields = {}
     if status is not None:
-        fields["status"] = v.choice("status", status, ISSUE_STATUSES, label=_("Status"))
+        fields["status"] = v.choice("status", status, ISSUE_STATUSES, label=_STATUS_LABEL)
     if response is not None:
         fields["response"] = v.text(
-            "response", response, label=_("Response"), required=False, limit=v.LONG_TEXT
+            "response", response, label=_RESPONSE_LABEL, required=False, limit=v.LONG_TEXT
         )
     if partner_id is not None:
         fields["partner_id"] = references.check(
-            "partner_id", partner_id, table="partners", label=_("Responsible partner")
+            "partner_id", partner_id, table="partners", label=_RESPONSIBLE_PARTNER_LABEL
         )
     if report_back is not None:
-        fields["report_back"] = v.flag("report_back", report_back, label=_("Report back"))
+        fields["report_back"] = v.flag("report_back", report_back, label=_REPORT_BACK_LABEL)
     if theme is not None:
-        fields["theme"] = v.choice("theme", theme, ISSUE_THEMES, label=_("Theme"))
+        fields["theme"] = v.choice("theme", theme, ISSUE_THEMES, label=_THEME_LABEL)
     new_status = fields.get("status", current["status"])
     check_response(new_status, fields.get("response", current["response"]))
     return fields, changed_by, note, at
@@ -358,11 +375,11 @@ def list_issues(
     today = today or date.today()
     where, params = [], []
     if status:
-        validation.choice("status", status, ISSUE_STATUSES, label=_("Status"))
+        validation.choice("status", status, ISSUE_STATUSES, label=_STATUS_LABEL)
         where.append("i.status = ?")
         params.append(status)
     if theme:
-        validation.choice("theme", theme, ISSUE_THEMES, label=_("Theme"))
+        validation.choice("theme", theme, ISSUE_THEMES, label=_THEME_LABEL)
         where.append("i.theme = ?")
         params.append(theme)
     if partner_id:

@@ -10,8 +10,9 @@ terminal (or a dialog) that shows the message.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from ceapp import languages as language_codes
 from ceapp.errors import ValidationError
@@ -101,7 +102,25 @@ def excerpt(value, limit: int = EXCERPT_LENGTH) -> str:
     return "".join(pieces).rstrip() + "…"
 
 
-def text(field: str, value, *, label: str, required: bool = True, limit: int = SHORT_TEXT):
+# A field's label: translated text, or a function giving it (later()).
+Label = str | Callable[[], str]
+
+
+def later(message: str) -> Callable[[], str]:
+    """A label translated only when a message needs it.
+
+    Bulk entry checks a million fields and refuses almost none: looking up
+    each label's translation first cost more than the checks themselves.
+    Mark `message` with N_ so it is extracted for translation.
+    """
+    return partial(_, message)
+
+
+def _named(label: Label) -> str:
+    return label() if callable(label) else label
+
+
+def text(field: str, value, *, label: Label, required: bool = True, limit: int = SHORT_TEXT):
     """Stripped text, or None for an empty optional field.
 
     Refused, with a message saying to retype: C0 control characters other
@@ -115,7 +134,7 @@ def text(field: str, value, *, label: str, required: bool = True, limit: int = S
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError(field, _("{label} must be text.").format(label=label))
+        raise ValidationError(field, _("{label} must be text.").format(label=_named(label)))
     # Text pasted from Windows or read from a CSV ends lines with CR LF; keep
     # the line breaks rather than refusing the CR as a control character.
     if "\r" in value:
@@ -124,14 +143,14 @@ def text(field: str, value, *, label: str, required: bool = True, limit: int = S
     if not value:
         if required:
             raise ValidationError(
-                field, _("{label} is required: please fill it in.").format(label=label)
+                field, _("{label} is required: please fill it in.").format(label=_named(label))
             )
         return None
     if len(value) > limit:
         raise ValidationError(
             field,
             _("{label} is too long ({length} characters); shorten it to {limit} or fewer.").format(
-                label=label, length=len(value), limit=limit
+                label=_named(label), length=len(value), limit=limit
             ),
         )
     if not _REFUSED_IN_TEXT.search(value):
@@ -141,7 +160,7 @@ def text(field: str, value, *, label: str, required: bool = True, limit: int = S
         raise ValidationError(
             field,
             _("{label} contains a control character ({code}); retype it as plain text.").format(
-                label=label, code=excerpt(found.group())
+                label=_named(label), code=excerpt(found.group())
             ),
         )
     found = BIDI_CONTROLS.search(value)
@@ -151,7 +170,7 @@ def text(field: str, value, *, label: str, required: bool = True, limit: int = S
             _(
                 "{label} contains an invisible character that changes the direction of "
                 "text ({code}); retype it without it."
-            ).format(label=label, code=excerpt(found.group())),
+            ).format(label=_named(label), code=excerpt(found.group())),
         )
     found = NOT_TEXT.search(value)
     if found:
@@ -160,20 +179,19 @@ def text(field: str, value, *, label: str, required: bool = True, limit: int = S
             _(
                 "{label} contains something that is not a character ({code}); "
                 "retype it as plain text."
-            ).format(label=label, code=excerpt(found.group())),
+            ).format(label=_named(label), code=excerpt(found.group())),
         )
     return value
 
 
-def choice(field: str, value, choices: Choices, *, label, required: bool = True):
-    """`label` may be a callable: translated only if a message needs it."""
+def choice(field: str, value, choices: Choices, *, label: Label, required: bool = True):
     if value in (None, "") and not required:
         return None
     if value not in choices:
         raise ValidationError(
             field,
             _("{label} '{value}' is not one of the allowed values: {allowed}.").format(
-                label=label() if callable(label) else label,
+                label=_named(label),
                 value=excerpt(value),
                 allowed=choices.listing(),
             ),
@@ -181,7 +199,7 @@ def choice(field: str, value, choices: Choices, *, label, required: bool = True)
     return value
 
 
-def choice_list(field: str, values, choices: Choices, *, label: str) -> list[str]:
+def choice_list(field: str, values, choices: Choices, *, label: Label) -> list[str]:
     values = _as_list(values)
     for value in values:
         choice(field, value, choices, label=label)
@@ -196,7 +214,7 @@ def _as_list(values) -> list[str]:
     return [str(value).strip() for value in values if str(value).strip()]
 
 
-def languages(field: str, values, *, label: str) -> list[str]:
+def languages(field: str, values, *, label: Label) -> list[str]:
     """Language codes (en, bn, so, pa, ar, syl, ...) checked against Babel's locale data."""
     codes = []
     for value in _as_list(values):
@@ -207,7 +225,7 @@ def languages(field: str, values, *, label: str) -> list[str]:
                 _(
                     "{label}: '{value}' is not a language code. Use codes such as "
                     "en, bn, so, pa, ur, ar or pl."
-                ).format(label=label, value=excerpt(value)),
+                ).format(label=_named(label), value=excerpt(value)),
             )
         codes.append(code)
     return sorted(set(codes))
@@ -217,7 +235,7 @@ def languages(field: str, values, *, label: str) -> list[str]:
 _language_code = lru_cache(maxsize=1024)(language_codes.normalise)
 
 
-def datetime_text(field: str, value, *, label: str, required: bool = True) -> str | None:
+def datetime_text(field: str, value, *, label: Label, required: bool = True) -> str | None:
     """A local date and time as 'YYYY-MM-DDTHH:MM' (a date alone means midnight)."""
     if value in (None, "") and not required:
         return None
@@ -239,12 +257,12 @@ def datetime_text(field: str, value, *, label: str, required: bool = True) -> st
     raise ValidationError(
         field,
         _("{label} '{value}' is not a date and time; write it as 2026-03-14 18:30.").format(
-            label=label, value=excerpt(raw)
+            label=_named(label), value=excerpt(raw)
         ),
     )
 
 
-def date_text(field: str, value, *, label: str, required: bool = True) -> str | None:
+def date_text(field: str, value, *, label: Label, required: bool = True) -> str | None:
     """A calendar date as 'YYYY-MM-DD'."""
     if value in (None, "") and not required:
         return None
@@ -257,12 +275,12 @@ def date_text(field: str, value, *, label: str, required: bool = True) -> str | 
         raise ValidationError(
             field,
             _("{label} '{value}' is not a date; write it as 2026-03-14.").format(
-                label=label, value=excerpt(raw)
+                label=_named(label), value=excerpt(raw)
             ),
         ) from None
 
 
-def flag(field: str, value, *, label: str) -> bool:
+def flag(field: str, value, *, label: Label) -> bool:
     if isinstance(value, bool):
         return value
     if value in (0, 1):
@@ -274,23 +292,25 @@ def flag(field: str, value, *, label: str) -> bool:
         return False
     raise ValidationError(
         field,
-        _("{label} must be yes or no, not '{value}'.").format(label=label, value=excerpt(value)),
+        _("{label} must be yes or no, not '{value}'.").format(
+            label=_named(label), value=excerpt(value)
+        ),
     )
 
 
-def email(field: str, value, *, label: str) -> str | None:
+def email(field: str, value, *, label: Label) -> str | None:
     value = text(field, value, label=label, required=False)
     if value is not None and not EMAIL_PATTERN.match(value):
         raise ValidationError(
             field,
             _("{label} '{value}' is not an email address; check for a missing @ or dot.").format(
-                label=label, value=excerpt(value)
+                label=_named(label), value=excerpt(value)
             ),
         )
     return value
 
 
-def whole_number(field: str, value, *, label: str, limit: int = WHOLE_NUMBER_LIMIT) -> int:
+def whole_number(field: str, value, *, label: Label, limit: int = WHOLE_NUMBER_LIMIT) -> int:
     """An int from -limit to limit; a bigger one is surely a slip of the keyboard."""
     raw = str(value).strip()
     try:
@@ -301,7 +321,7 @@ def whole_number(field: str, value, *, label: str, limit: int = WHOLE_NUMBER_LIM
             raise ValidationError(
                 field,
                 _("{label} must be a whole number, not '{value}'.").format(
-                    label=label, value=excerpt(raw)
+                    label=_named(label), value=excerpt(raw)
                 ),
             ) from None
         number = limit + 1
@@ -309,18 +329,18 @@ def whole_number(field: str, value, *, label: str, limit: int = WHOLE_NUMBER_LIM
         raise ValidationError(
             field,
             _("{label} '{value}' is out of range; give a number from -{limit} to {limit}.").format(
-                label=label, value=excerpt(raw), limit=limit
+                label=_named(label), value=excerpt(raw), limit=limit
             ),
         )
     return number
 
 
-def reference(store, field: str, value, *, table: str, label: str, required: bool = False):
+def reference(store, field: str, value, *, table: str, label: Label, required: bool = False):
     """An id that must name an existing row of `table`."""
     if value in (None, ""):
         if required:
             raise ValidationError(
-                field, _("{label} is required: please choose one.").format(label=label)
+                field, _("{label} is required: please choose one.").format(label=_named(label))
             )
         return None
     known = getattr(store, "known_ids", None)
@@ -333,7 +353,7 @@ def reference(store, field: str, value, *, table: str, label: str, required: boo
         raise ValidationError(
             field,
             _("{label}: there is no record with id '{value}'. List them to find the id.").format(
-                label=label, value=excerpt(value)
+                label=_named(label), value=excerpt(value)
             ),
         )
     return str(value)
@@ -350,7 +370,7 @@ class References:
         self.store = store
         self._found: dict[str, set[str]] = {}
 
-    def check(self, field: str, value, *, table: str, label: str, required: bool = False):
+    def check(self, field: str, value, *, table: str, label: Label, required: bool = False):
         found = self._found.setdefault(table, set())
         if isinstance(value, str) and value in found:
             return value
