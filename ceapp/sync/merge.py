@@ -223,17 +223,13 @@ def merge(
         (DELETE_FIELD,),
     ).fetchone()[0]
     conn.execute("DELETE FROM temp.incoming")
-    # In the log's key order (text ids before UUIDs, as SQLite orders them),
-    # whatever order the bundle had: the file's layout never follows it.
-    try:
-        # Keys are unique, so tuples compare by key alone.
-        new_ops.sort()
-    except TypeError:  # a table holding both UUIDs (bytes) and other ids (text)
-        new_ops.sort(key=lambda op: (op[0], type(op[1]) is bytes, *op[1:5]))
-    conn.executemany(
-        f"INSERT INTO main.changes ({columns}) VALUES ({', '.join('?' for _c in COLUMNS)})",
-        new_ops,
-    )
+    # The records rebuilt from the log need their ops in it first; the rest
+    # go in after the records, whose tables and indexes then have the page
+    # cache to themselves (the log's pages are appended in key order).
+    rebuilt = set(new_rows)
+    rebuilt_codes = {code for code, _row_id in rebuilt}
+    if rebuilt:
+        _insert_ops(store, [op for op in new_ops if op[0] in rebuilt_codes and op[:2] in rebuilt])
     summary.ops_new += len(new_ops)
     for code, row_id in new_rows:
         affected.setdefault(TABLE_NAMES[code], set()).add(decode_id(row_id))
@@ -267,6 +263,12 @@ def merge(
         if spec.personal:
             for row_id in sorted(row_ids):
                 summary.erasures += redaction.redact_superseded(store, spec, row_id)
+    _insert_ops(
+        store,
+        [op for op in new_ops if op[0] not in rebuilt_codes or op[:2] not in rebuilt]
+        if rebuilt
+        else new_ops,
+    )
     if progress is not None:
         progress(total, total)
     summary.conflicts = max(0, conflicts.count_for_rows(store, edited_rows) - conflicts_before)
@@ -307,6 +309,24 @@ def _without_held_slips(store: Store, ops: list[tuple]) -> tuple[list[tuple], se
     return kept, dropped
 
 
+def _insert_ops(store: Store, ops: list[tuple]) -> None:
+    """Append ops no record here has to the log, in its key order.
+
+    In the log's key order (text ids before UUIDs, as SQLite orders them),
+    whatever order the bundle had: the file's layout never follows it.
+    """
+    try:
+        # Keys are unique, so tuples compare by key alone.
+        ops.sort()
+    except TypeError:  # a table holding both UUIDs (bytes) and other ids (text)
+        ops.sort(key=lambda op: (op[0], type(op[1]) is bytes, *op[1:5]))
+    store.conn.executemany(
+        f"INSERT INTO main.changes ({', '.join(COLUMNS)})"
+        f" VALUES ({', '.join('?' for _c in COLUMNS)})",
+        ops,
+    )
+
+
 def _held_records(store: Store, ops: list[tuple]) -> set[tuple[int, object]]:
     """(table code, stored id) of the records among `ops` this log holds any op of."""
     conn = store.conn
@@ -342,9 +362,8 @@ def _sort_new(
     and those whose ops replay to a row without reading the log (see
     _replayed); both are inserted in batches. rebuilt: (table code, stored
     id) of the other new records, rebuilt one by one from their ops.
-    edited: (table, id) of those with edits, where concurrent edits can make
-    a conflict. Counts the edits of new records that a delete among their
-    ops overrides.
+    edited: (table, id) of those whose edits may conflict. Counts the edits
+    of new records that a delete among their ops overrides.
     """
     if created is None:
         created = [
@@ -352,7 +371,9 @@ def _sort_new(
             for op in new_ops
             if op[4] == CREATE_FIELD
         ]
-    others = {op[:2] for op in new_ops if op[4] != CREATE_FIELD}
+    # Edits and deletes are few beside creates: one pass picks them out.
+    changed = [op for op in new_ops if op[4] != CREATE_FIELD]
+    others = {op[:2] for op in changed}
     batches: dict[int, list] = {}
     for batch in created:
         batches.setdefault(batch[0], []).append(batch)
@@ -365,28 +386,41 @@ def _sort_new(
                 if key in once:
                     others.add((code, key))
                 once.add(key)
-    skip = skip | others
-    skip_codes = {key[0] for key in skip}
+    skipped: dict[int, set] = {}
+    for code, key in skip | others:
+        skipped.setdefault(code, set()).add(key)
     fresh: dict[int, tuple[list, list]] = {}
     for code, parts in batches.items():
         ids, values = fresh.setdefault(code, ([], []))
+        leave = skipped.get(code)
         for _code, stored, part_ids, part_values in parts:
-            if code not in skip_codes:
+            if not leave:
                 ids.extend(part_ids)
                 values.extend(part_values)
                 continue
             for key, row_id, row in zip(stored, part_ids, part_values, strict=True):
-                if (code, key) not in skip:
+                if key not in leave:
                     ids.append(row_id)
                     values.append(row)
-    deleted = {op[:2] for op in new_ops if op[4] == DELETE_FIELD}
-    summary.edits_to_deleted += sum(1 for op in new_ops if op[4] >= 0 and op[:2] in deleted)
-    edited = {(TABLE_NAMES[op[0]], decode_id(op[1])) for op in new_ops if op[4] >= 0}
-    rebuilt = _replayed(store, new_ops, others, fresh)
+    deleted = {op[:2] for op in changed if op[4] == DELETE_FIELD}
+    summary.edits_to_deleted += sum(1 for op in changed if op[4] >= 0 and op[:2] in deleted)
+    # A field's edits by one laptop leave one head (each replaced the one
+    # before), so only a record edited on two laptops or more can hold a
+    # conflict; all of a new record's ops are here.
+    editors: dict[tuple, set] = {}
+    for op in changed:
+        if op[4] >= 0:
+            editors.setdefault(op[:2], set()).add(op[3])
+    edited = {
+        (TABLE_NAMES[code], decode_id(row_id))
+        for (code, row_id), nodes in editors.items()
+        if len(nodes) > 1
+    }
+    rebuilt = _replayed(new_ops, others, fresh)
     return fresh, sorted(rebuilt, key=repr), edited
 
 
-def _replayed(store: Store, new_ops: list[tuple], others: set, fresh: dict) -> set:
+def _replayed(new_ops: list[tuple], others: set, fresh: dict) -> set:
     """Replay new records of plain tables (edited, but no one's details, not slips) into `fresh`.
 
     Their ops are all in this bundle, so `changes.replay` folds them here as
@@ -400,11 +434,11 @@ def _replayed(store: Store, new_ops: list[tuple], others: set, fresh: dict) -> s
         for spec in TABLES.values()
         if not spec.personal and not spec.anonymous
     }
+    codes = {code for code, _row_id in others} & plain
     grouped: dict[tuple, list] = {}
     for op in new_ops:
-        key = op[:2]
-        if key in others and key[0] in plain:
-            grouped.setdefault(key, []).append(op)
+        if op[0] in codes and op[:2] in others:
+            grouped.setdefault(op[:2], []).append(op)
     rest = {key for key in others if key not in grouped}
     for key, record_ops in grouped.items():
         code = key[0]

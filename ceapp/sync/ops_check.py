@@ -396,15 +396,18 @@ class OpChecker:
             numbers[node] = node_value(node)
         node_numbers = list(map(numbers.__getitem__, nodes))
         marks = self.held_marks
-        held = (
-            sum(
-                0 < stamp <= marks.get(number, -1)
+        if not marks or spec.anonymous:
+            held = 0  # a slip's stamp is 0, which no mark covers
+        elif len(numbers) == 1:
+            # One laptop's ops (the usual block): its mark against the stamps' range.
+            mark = marks.get(node_numbers[0], -1)
+            held = 0 if low > mark else len(rows) if high <= mark else -1
+        else:
+            held = sum(
+                stamp <= marks.get(number, -1)
                 for stamp, number in zip(stamps, node_numbers, strict=True)
             )
-            if marks
-            else 0
-        )
-        if 0 < held < len(rows):
+        if held and held != len(rows):
             return False
         encoded = _encoded_ids(ids)
         if encoded is None:
