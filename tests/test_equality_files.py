@@ -207,3 +207,24 @@ def test_rounded_threshold_ten_report_renders_both_files(world, tmp_path):
     assert "<10" in values
     text = _pdf_text(to_pdf(report), tmp_path)
     assert "rounded to the nearest 5" in text
+
+
+def test_pdf_sets_names_in_other_scripts_in_their_own_faces_and_order(tmp_path):
+    """An event titled in Bengali and Arabic prints in Noto Sans Bengali and Naskh, in bidi
+    order with our date after it, not as empty boxes in Noto Sans."""
+    from ceapp.reports.equality_pdf import _after_right_to_left
+
+    title = "বাংলা মহিলা সভা — Knighton ملتقى النساء"
+    with open_store(str(tmp_path / "scripts.db")) as store:
+        event = make_event(store, title=title, starts_at="2025-02-10 18:00", ends_at=None)
+        monitoring.add_responses(store, event_id=event, answers=_slips())
+        report = equality_report(store, build_selection(store, event=event))
+    pdf = to_pdf(report, today=date(2025, 7, 1))
+    for face in (b"NotoSansBengali", b"NotoNaskhArabic", b"NotoSans-Regular"):
+        assert re.search(rb"/BaseFont /[A-Z]{6}\+" + face, pdf), face
+    assert "Knighton" in _pdf_text(pdf, tmp_path)
+    # The date after the Arabic name stays a left-to-right date.
+    marked = _after_right_to_left(f"{title} (2025-02-10)")
+    assert marked == f"{title}\u200e (2025-02-10)"
+    assert _after_right_to_left("ملتقى 2025 النساء") == "ملتقى 2025 النساء"
+    assert _after_right_to_left("Knighton (2025-02-10)") == "Knighton (2025-02-10)"

@@ -11,6 +11,7 @@ embedded, so names in any Latin, Greek or Cyrillic script print as typed.
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import date
 from xml.sax.saxutils import escape
 
@@ -19,8 +20,6 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -36,7 +35,6 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
-from ceapp import resource_files
 from ceapp.i18n import _, current_language
 from ceapp.reports.equality import (
     FEWEST_EXPECTED,
@@ -50,6 +48,9 @@ from ceapp.reports.equality import (
 )
 from ceapp.reports.equality_chart import bar_chart, percent_text
 from ceapp.reports.equality_xlsx import all_from_census, figure_rows, source_notes
+from ceapp.sheets import layout
+from ceapp.sheets.fonts import BASE_FAMILY, register_fonts
+from ceapp.sheets.script_runs import runs
 
 FONT = "NotoSans"
 BOLD_FONT = "NotoSans-Bold"
@@ -65,14 +66,8 @@ LINE = colors.HexColor("#888888")
 
 
 def _register_fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = resource_files.fonts_dir()
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "NotoSans-Regular.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD_FONT, str(folder / "NotoSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=BOLD_FONT, italic=FONT, boldItalic=BOLD_FONT
-    )
+    # The sheets' faces too: names in other scripts are set in them (_text).
+    register_fonts()
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -145,6 +140,68 @@ def _styles() -> dict[str, ParagraphStyle]:
 def _text(value) -> str:
     """Anything as paragraph markup: typed names must not be read as tags."""
     return escape("" if value is None else str(value))
+
+
+class _Shaped(Flowable):
+    """Text in any script, set as the feedback sheets set it (ceapp.sheets.layout).
+
+    reportlab's Paragraph shapes each face with harfbuzz but lays every run
+    out left to right, so Arabic letters came out in reverse order: a name
+    in another script (an event titled in Bengali or Arabic, a ward's own
+    name) is broken into lines and drawn by the sheets' code instead, each
+    run in a face that has its characters, in bidi order.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle):
+        super().__init__()
+        self.text, self.style = _after_right_to_left(text), style
+        self._lines: list = []
+
+    def wrap(self, available_width, _available_height):
+        self._lines = layout.wrap(
+            self.text,
+            "en",
+            rtl=False,
+            size=self.style.fontSize,
+            width=available_width,
+            bold=self.style.fontName == BOLD_FONT,
+        )
+        self.height = sum(line.height for line in self._lines)
+        return available_width, self.height
+
+    def draw(self):
+        top = self.height
+        for line in self._lines:
+            item = layout.Item("text", 0, top, line.width, top - line.height, line)
+            layout.draw_line(self.canv, item)
+            top -= line.height
+
+
+def _after_right_to_left(text: str) -> str:
+    """A left-to-right mark after the last right-to-left letter, if Latin or digits follow.
+
+    Our lines read left to right, and a name is often followed by our own
+    words: "ملتقى النساء (2026-11-26)". By the bidi rules, digits after
+    Arabic letters are read as Arabic numbers and join the right-to-left
+    run, so the date would print inside out; the mark ends the run first.
+    """
+    last = max(
+        (index for index, ch in enumerate(text) if unicodedata.bidirectional(ch) in ("R", "AL")),
+        default=None,
+    )
+    if last is None or not any(
+        unicodedata.bidirectional(ch) in ("L", "EN") for ch in text[last + 1 :]
+    ):
+        return text
+    return text[: last + 1] + "\u200e" + text[last + 1 :]
+
+
+def _flowing(value, style: ParagraphStyle) -> Flowable:
+    """A Paragraph, or for text Noto Sans cannot draw alone, the same text _Shaped."""
+    text = "" if value is None else str(value)
+    if text.isascii() or all(run.family == BASE_FAMILY for run in runs(text)):
+        return Paragraph(_text(text), style)
+    return _Shaped(text, style)
 
 
 def _count(value) -> str:
@@ -241,7 +298,7 @@ def _first_page(report: EqualityReport, styles) -> list[Flowable]:
     lines.append((_("Compared with"), compared))
     table = Table(
         [
-            [Paragraph(_text(what), styles["cell_bold"]), Paragraph(_text(chosen), styles["body"])]
+            [Paragraph(_text(what), styles["cell_bold"]), _flowing(chosen, styles["body"])]
             for what, chosen in lines
         ],
         colWidths=[48 * mm, None],
@@ -308,7 +365,7 @@ def _first_page(report: EqualityReport, styles) -> list[Flowable]:
         story.append(
             ListFlowable(
                 [
-                    ListItem(Paragraph(_text(line), styles["body"]), leftIndent=14)
+                    ListItem(_flowing(line, styles["body"]), leftIndent=14)
                     for line in report.findings
                 ],
                 bulletType="bullet",

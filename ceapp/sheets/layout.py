@@ -926,7 +926,7 @@ def _draw(
             canvas.rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT, stroke=0, fill=1)
         for item in items:
             if item.kind == "text":
-                _draw_line(canvas, item)
+                draw_line(canvas, item)
                 drawn.extend(
                     Drawn(number_of_page, piece.text, piece.family) for piece in item.line.pieces
                 )
@@ -959,7 +959,8 @@ def _draw(
     return buffer.getvalue(), drawn
 
 
-def _draw_line(canvas, item: Item) -> None:
+def draw_line(canvas, item: Item) -> None:
+    """One laid-out line: each piece's glyphs where harfbuzz put them."""
     line = item.line
     baseline = item.top - line.baseline
     x = item.x0
