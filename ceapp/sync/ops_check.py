@@ -381,13 +381,15 @@ class OpChecker:
         if set(map(type, rows)) != {list} or set(map(len, rows)) != {width}:
             return False
         ids, stamps, nodes, redacted, *values = zip(*rows, strict=True)
-        if set(map(type, ids)) != {str} or set(map(type, stamps)) != {int}:
+        if set(map(type, ids)) | set(map(type, nodes)) != {str}:
+            return False
+        if set(map(type, stamps)) != {int}:
             return False
         if set(map(type, redacted)) != {int} or set(redacted) != {0}:
             return False
         low, high = min(stamps), max(stamps)
         # A timed stamp on a monitoring slip would tell when it was typed.
-        if (high != 0) if spec.anonymous else (low <= 0 or high >= MAX_STAMP):
+        if not (low == high == 0 if spec.anonymous else low > 0 and high < MAX_STAMP):
             return False
         numbers = {}
         for node in set(nodes):
@@ -556,6 +558,8 @@ def _encoded_ids(ids: tuple) -> list | None:
     joined = "\n".join(ids)
     if _UUID_LINES.fullmatch(joined):
         raw = bytes.fromhex(joined.replace("-", "").replace("\n", ""))
+        if len(raw) != 16 * len(ids):
+            return None  # an id holding a newline, and so two UUIDs
         return [raw[start : start + 16] for start in range(0, len(raw), 16)]
     if not all(ROW_ID.fullmatch(row_id) for row_id in ids):
         return None
