@@ -12,6 +12,13 @@ Links follow the same rule as a delete made here (schema parents): a record
 whose parent was deleted on another laptop is gone too when the link is a
 cascade (a head count for a deleted event), or loses the link when it is
 detached (an issue raised at it).
+
+A first import brings a laptop's whole history, so the rule is applied in
+bulk where the result is the same: ops of records this log has no op of go
+straight into the log, and such records that arrive as one create, or whose
+ops replay to a row from the bundle alone, are inserted in batches; only
+records held here, and the few new ones that need the per-record rules
+(erasure, slips' order, deletes), are rebuilt one by one from the log.
 """
 
 from __future__ import annotations
@@ -263,6 +270,8 @@ def merge(
         if spec.personal:
             for row_id in sorted(row_ids):
                 summary.erasures += redaction.redact_superseded(store, spec, row_id)
+    if cancelled is not None and cancelled():
+        raise ImportCancelledError(CANCELLED())
     _insert_ops(
         store,
         [op for op in new_ops if op[0] not in rebuilt_codes or op[:2] not in rebuilt]
