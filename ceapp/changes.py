@@ -312,8 +312,14 @@ def create_many(
             _hold(store, spec, prepared)
             return [row[0] for _values, row in prepared]
         store.conn.executemany(_insert_sql(spec), [row for _values, row in prepared])
+    # _log_create's work, with what every op of the batch shares looked up once.
+    code, node = TABLE_CODES[spec.name], node_value(store.node)
     for values, row in prepared:
-        _log_create(store, spec, row[0], values)
+        value = _create_json(spec, values)
+        store.log_buffer.append(
+            (code, encode_id(row[0]), _stamp(store, spec), node, CREATE_FIELD, value, 0, None)
+        )
+        _after_write(store, spec, row[0], values)
     return [row[0] for _values, row in prepared]
 
 
