@@ -554,8 +554,15 @@ class _Flow:
         """Place a group of units; the first `heading` of them (a question) are
         printed again at the top of a page the group's answers run on to."""
         total = sum(unit.height for unit in units)
-        if self.y - total < self.bottom and self.y < self.top and total <= self.top - self.bottom:
-            self.new_page()
+        if self.y - total < self.bottom and self.y < self.top:
+            if total <= self.top - self.bottom:
+                self.new_page()
+            elif heading and self.y - sum(unit.height for unit in units[: heading + 4]) < (
+                self.bottom
+            ):
+                # Too long for any page: split, but not a question with one
+                # answer or none at the foot of a page.
+                self.new_page()
         for index, unit in enumerate(units):
             if not unit.items and (self.y == self.top or self.y - unit.height < self.bottom):
                 continue  # no space at the top of a page, nor one that starts a page
