@@ -627,9 +627,9 @@ def _checked(blocks: list, *, held: dict, by_column: bool):
         return ("refused", str(refused))
     created = sorted(
         (
-            (code, stored, row_id, canonical_json(values))
-            for code, encoded, ids, rows in checker.created
-            for stored, row_id, values in zip(encoded, ids, rows, strict=True)
+            (code, stored, canonical_json(row))
+            for code, encoded, rows in checker.created
+            for stored, row in zip(encoded, rows, strict=True)
         ),
         key=repr,
     )

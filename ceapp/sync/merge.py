@@ -42,6 +42,7 @@ from ceapp.log_encoding import (
     encode_id,
     stamp_parts,
 )
+from ceapp.ops import CREATE
 from ceapp.schema import CASCADE, TABLE_CODES, TABLE_NAMES, TABLES, TableSpec, children_of
 from ceapp.store import Store
 from ceapp.sync import conflicts, ops_check
@@ -98,7 +99,7 @@ def check_references(store: Store, bundles) -> None:
     created = {
         (code, stored)
         for each in bundles
-        for code, encoded, _ids, _values in each.created
+        for code, encoded, _rows in each.created
         if code in parents
         for stored in encoded
     }
@@ -135,8 +136,8 @@ def merge(
     """Merge checked ops (as ops_check gives them) into the open transaction.
 
     `source` names the bundle in refusals; `created` is the checker's
-    batches of creates: (table code, ids as stored, ids, values in column
-    order), all of them among `ops`.
+    batches of creates: (table code, ids as stored, [id, stamp, node,
+    redacted, value, ...] in column order), all of them among `ops`.
     """
     store.require_transaction()
     store.flush_log()
@@ -242,17 +243,15 @@ def merge(
         affected.setdefault(TABLE_NAMES[code], set()).add(decode_id(row_id))
     if newest:
         _follow_clock(store, newest)
-    total = sum(len(ids) for ids in affected.values()) + sum(
-        len(ids) for ids, _values in fresh.values()
-    )
+    total = sum(len(ids) for ids in affected.values()) + sum(len(rows) for rows in fresh.values())
     done = 0
     for spec in table_order():
-        ids, values = fresh.get(TABLE_CODES[spec.name], ((), ()))
-        if ids:
+        rows = fresh.get(TABLE_CODES[spec.name])
+        if rows:
             if cancelled is not None and cancelled():
                 raise ImportCancelledError(CANCELLED())
-            _insert_new(store, spec, ids, values, summary, source)
-            done += len(ids)
+            _insert_new(store, spec, rows, summary, source)
+            done += len(rows)
             if progress is not None:
                 progress(done, total)
         row_ids = affected.get(spec.name)
@@ -366,7 +365,7 @@ def _sort_new(
     """Sort the ops of records new to this log: (fresh, rebuilt, edited).
 
     `skip`: records whose creates in `created` are not among `new_ops`.
-    fresh: {table code: ([id], [values in column order])}, the records that
+    fresh: {table code: [[id, stamp, node, redacted, value, ...]]}, the records that
     arrive as one create and nothing else (nearly all of a first import),
     and those whose ops replay to a row without reading the log (see
     _replayed); both are inserted in batches. rebuilt: (table code, stored
@@ -376,7 +375,7 @@ def _sort_new(
     """
     if created is None:
         created = [
-            (op[0], [op[1]], [decode_id(op[1])], [create_values(TABLES[TABLE_NAMES[op[0]]], op[5])])
+            (op[0], [op[1]], [_as_row(op[1], create_values(TABLES[TABLE_NAMES[op[0]]], op[5]))])
             for op in new_ops
             if op[4] == CREATE_FIELD
         ]
@@ -398,19 +397,15 @@ def _sort_new(
     skipped: dict[int, set] = {}
     for code, key in skip | others:
         skipped.setdefault(code, set()).add(key)
-    fresh: dict[int, tuple[list, list]] = {}
+    fresh: dict[int, list[list]] = {}
     for code, parts in batches.items():
-        ids, values = fresh.setdefault(code, ([], []))
+        rows = fresh.setdefault(code, [])
         leave = skipped.get(code)
-        for _code, stored, part_ids, part_values in parts:
+        for _code, stored, part_rows in parts:
             if not leave:
-                ids.extend(part_ids)
-                values.extend(part_values)
+                rows.extend(part_rows)
                 continue
-            for key, row_id, row in zip(stored, part_ids, part_values, strict=True):
-                if key not in leave:
-                    ids.append(row_id)
-                    values.append(row)
+            rows.extend(row for key, row in zip(stored, part_rows, strict=True) if key not in leave)
     deleted = {op[:2] for op in changed if op[4] == DELETE_FIELD}
     summary.edits_to_deleted += sum(1 for op in changed if op[4] >= 0 and op[:2] in deleted)
     # A field's edits by one laptop leave one head (each replaced the one
@@ -460,10 +455,14 @@ def _replayed(new_ops: list[tuple], others: set, fresh: dict) -> set:
         if row is None:
             rest.add(key)
             continue
-        ids, values = fresh.setdefault(code, ([], []))
-        ids.append(decode_id(key[1]))
-        values.append([from_column(spec, column, row[column]) for column in spec.columns])
+        values = [from_column(spec, column, row[column]) for column in spec.columns]
+        fresh.setdefault(code, []).append(_as_row(key[1], values))
     return rest
+
+
+def _as_row(stored_id, values: list) -> list:
+    """A record made here as a block carries a create: [id, stamp, node, redacted, value, ...]."""
+    return [decode_id(stored_id), None, None, None, *values]
 
 
 def _blanked(spec: TableSpec, field_code: int, *, ours: str, theirs: str, source: str) -> str:
@@ -522,26 +521,25 @@ def _present(store: Store, table: str, column: str, values: set) -> set:
 
 
 def _insert_new(
-    store: Store,
-    spec: TableSpec,
-    ids: list[str],
-    values: list[list],
-    summary: MergeSummary,
-    source: str,
+    store: Store, spec: TableSpec, rows: list[list], summary: MergeSummary, source: str
 ) -> None:
-    """Insert new records, many to a statement: `ids` and their values in column order.
+    """Insert new records, many to a statement.
+
+    `rows` are creates as a block carries them, [id, stamp, node, redacted,
+    value, ...] in column order: the statement takes the id and the values
+    from them by number, so most rows go in as they were read.
 
     The same rule as expected_row: a record whose cascading parent is gone
     stays out, a detached link to a gone record is cleared.
     """
     columns = spec.columns
-    # Tuples by position, not dicts by name: this is the hot path of an import.
-    rows = [(row_id, *row) for row_id, row in zip(ids, values, strict=True)]
+    start = ops_check.BLOCK_PARTS[CREATE]
+    ids = [row[0] for row in rows]
     if sorted(ids) != ids:
         # In id order, as anonymity.settle leaves a group of slips.
-        rows.sort(key=itemgetter(0))
+        rows = sorted(rows, key=itemgetter(0))
     for column, parent, how in spec.parents:
-        position = columns.index(column) + 1
+        position = columns.index(column) + start
         links = {row[position] for row in rows}
         links.discard(None)
         gone = links - _present(store, parent, "id", links) if links else set()
@@ -551,16 +549,17 @@ def _insert_new(
                 if row[position] in gone:
                     if how == CASCADE:
                         continue
-                    row = (*row[:position], None, *row[position + 1 :])
+                    row = [*row[:position], None, *row[position + 1 :]]
                 kept.append(row)
             rows = kept
     for column in spec.personal:
         if not ops_check.may_be_null(spec.name, column):
-            position = columns.index(column) + 1
+            position = columns.index(column) + start
             for row in rows:
                 if row[position] is None:
-                    _refuse_empty_required(spec, dict(zip(columns, row[1:], strict=True)), source)
-    places = [columns.index(name) + 1 for name in spec.json_columns]
+                    values = dict(zip(columns, row[start:], strict=True))
+                    _refuse_empty_required(spec, values, source)
+    places = [columns.index(name) + start for name in spec.json_columns]
     if places:
         stored = []
         for row in rows:
@@ -569,14 +568,17 @@ def _insert_new(
                 row[place] = ops_check.encode_json(row[place])
             stored.append(row)
         rows = stored
-    group = columns.index(spec.group_column) + 1 if spec.anonymous and spec.group_column else None
+    group = (
+        columns.index(spec.group_column) + start if spec.anonymous and spec.group_column else None
+    )
     if group is not None:
         # Groups (an event's slips) that already hold rows get settled in id
         # order before commit (anonymity.py). A group this batch starts needs
         # nothing more: its rows, and their ops, go in in id order here.
         already = _present(store, spec.name, spec.group_column, {row[group] for row in rows})
     names = ", ".join(("id", *columns))
-    values = ", ".join("?" for _name in range(len(columns) + 1))
+    # ?1 the id, then the values: the stamp, node and erasure mark go unused.
+    values = ", ".join(f"?{number}" for number in (1, *range(start + 1, start + 1 + len(columns))))
     try:
         store.conn.executemany(f"INSERT INTO {spec.name} ({names}) VALUES ({values})", rows)
     except store.conn.IntegrityError:  # sqlite3's or sqlcipher3's, as the store uses

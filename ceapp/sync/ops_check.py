@@ -36,7 +36,7 @@ import json.encoder
 import json.scanner
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from itertools import repeat
 
 from ceapp.errors import BundleRefusedError
@@ -310,10 +310,11 @@ class OpChecker:
         # Records the bundle creates, and (parent table code, id) of every
         # link it makes, for merge.check_references. Creates come in batches
         # of one table, as a block gives them: (table code, ids as stored,
-        # ids as text, values in column order), which merge inserts as they
-        # are instead of decoding the stored JSON again, and with no
-        # per-record work until then.
-        self.created: list[tuple[int, list, Sequence[str], list[list]]] = []
+        # the creates as a block carries them: [id, stamp, node, redacted,
+        # value, ...] in column order), which merge inserts as they are
+        # instead of decoding the stored JSON again, and with no per-record
+        # work until then.
+        self.created: list[tuple[int, list, list[list]]] = []
         self.links: set[tuple[int, object]] = set()
 
     @property
@@ -430,7 +431,7 @@ class OpChecker:
             self.already_held += held
             return True
         positional = [row[BLOCK_PARTS[CREATE] :] for row in rows]
-        self.created.append((code, encoded, ids, positional))
+        self.created.append((code, encoded, rows))
         for column, parent, _how in spec.parents:
             links = set(values[spec.columns.index(column)])
             links.discard(None)
@@ -526,7 +527,9 @@ class OpChecker:
             self.already_held += 1
             return
         if kind == CREATE:
-            self.created.append((identity[0], [identity[1]], [row_id], [positional]))
+            self.created.append(
+                (identity[0], [identity[1]], [[row_id, stamp, node, redacted, *positional]])
+            )
         for column, parent, _how in spec.parents:
             link = value.get(column) if kind == CREATE else value if field == column else None
             if link is not None:
