@@ -265,3 +265,21 @@ def test_the_results_tab_shows_the_indicator_against_the_target_kept_on_this_lap
     qtbot.mouseClick(page.summary.targets_button, Qt.MouseButton.LeftButton)
     assert influence.targets(store) == (25.0, None)
     qtbot.waitUntil(lambda: "5.0 points above the baseline" in page.summary.view.toPlainText())
+
+
+def test_the_events_own_languages_come_ticked(qtbot, open_window, store):
+    make_event(
+        store,
+        title="Somali elders",
+        starts_at="2099-05-01 18:30",
+        ends_at=None,
+        languages=["so", "ar"],
+    )
+    later = make_event(
+        store, title="Bangla forum", starts_at="2099-06-01 18:30", ends_at=None, languages=["bn"]
+    )
+    _window, page = open_page(qtbot, open_window, store)
+    assert page.checked_languages() == ["en", "so", "ar"]
+    page.choose_event(later)
+    assert page.checked_languages() == ["en", "bn"]
+    assert page.summary_label.text() == "English, Bengali: 1 copy each."

@@ -1,7 +1,8 @@
 """The Sheets page: print the large-print feedback sheets for an event in two minutes.
 
 The person chooses the event (the next one, else the most recent, to begin
-with), ticks the languages (English first, then each language by its own
+with; English and the event's own languages come ticked), ticks the
+languages (English first, then each language by its own
 name; a catalog nobody who reads the language has checked says so in
 words), the text size, bilingual (the English beneath the community
 language), the anonymous equality-monitoring page, and how many copies of
@@ -368,6 +369,7 @@ class SheetsPage(QWidget):
                 self.summary.refresh()
 
     def _event_changed(self) -> None:
+        self.tick_event_languages()
         if self.tabs.currentWidget() is self.summary:
             self.summary.refresh()
         self.answers.refresh_count()
@@ -435,6 +437,19 @@ class SheetsPage(QWidget):
             self.language_list.sizeHintForRow(row) for row in range(self.language_list.count())
         )
         self.language_list.setFixedHeight(rows + 2 * self.language_list.frameWidth() + 4)
+        self._ticks_changed()
+
+    def tick_event_languages(self) -> None:
+        """Tick English and the languages the chosen event is held in, as a start."""
+        wanted = {catalogs.SOURCE_LANGUAGE}
+        if self.event_id is not None:
+            wanted |= set(events.get_event(self.reader, self.event_id).get("languages") or [])
+        self.language_list.blockSignals(True)
+        for row in range(self.language_list.count()):
+            item = self.language_list.item(row)
+            on = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self.language_list.blockSignals(False)
         self._ticks_changed()
 
     def language_item(self, code: str) -> QListWidgetItem:
