@@ -52,7 +52,7 @@ from hypothesis import strategies as st
 from ceapp import cli
 from ceapp.ops import canonical_json
 from ceapp.store import open_store
-from ceapp.sync import bundle, encryption, identity
+from ceapp.sync import bundle, encryption, exchange, identity
 
 # About 15 s: each example restores the receiver and runs a full import.
 EXAMPLES = int(os.environ.get("CEAPP_FUZZ_EXAMPLES", "500"))
@@ -118,7 +118,10 @@ def world(tmp_path_factory) -> World:
         _ok("--db", db, "sync", "id", "--out", f"{db}.pub")
     _ok("--db", receiver, "sync", "trust", f"{sender}.pub", "--name", "Laptop A")
     good = folder / "good.zip"
-    _ok("--db", sender, "sync", "export", "--out", good)
+    # Format 1, one op a line, which these mutations doctor line by line
+    # (format 2's blocks are fuzzed in tests/test_sync_format2.py).
+    with open_store(str(sender)) as store:
+        exchange.export_bundle(store, str(good), format=1)
     stranger = folder / "stranger.db"
     _ok("--db", stranger, "sync", "id")
     with zipfile.ZipFile(good) as archive:
@@ -318,7 +321,9 @@ def _doctor_ops(draw, world: World, steps: list[str]) -> bytes:
     target = world.folder / "rebuilt.zip"
     with contextlib.suppress(FileNotFoundError):
         target.unlink()
-    bundle.write_bundle(str(target), manifest=base, ops_lines=lines, sign=world.sender_key.sign)
+    bundle.write_bundle(
+        str(target), manifest=base, ops_lines=lines, sign=world.sender_key.sign, format=1
+    )
     return target.read_bytes()
 
 
