@@ -177,6 +177,9 @@ def generate(
     return {table: after[table] - before[table] for table in sorted(TABLES)}
 
 
+# Page cache while the log is sorted and copied in, in KiB.
+SORT_CACHE_KIB = 32 * 1024
+
 # Indexes the generator reads through while it writes (an event's attendance
 # so far, its sheet questions): kept, or each read would scan the table.
 READ_WHILE_GENERATING = frozenset({"attendance_by_event", "event_questions_by_event"})
@@ -251,6 +254,18 @@ class _StagedLog:
             conn.execute("DROP TABLE IF EXISTS temp.demo_log")
 
     def _write_log(self) -> None:
+        conn = self.store.conn
+        previous = conn.execute("PRAGMA cache_size").fetchone()[0]
+        # SQLite's sorter holds up to the page cache's size in memory on top
+        # of the cache itself (another 256 MB in the demo), and the log's
+        # pages are each written once: a small cache costs nothing here.
+        conn.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
+        try:
+            self._sort_into_log()
+        finally:
+            conn.execute(f"PRAGMA cache_size = {int(previous)}")
+
+    def _sort_into_log(self) -> None:
         conn = self.store.conn
         columns = ", ".join(self.columns)
         ordered = f"SELECT {columns} FROM temp.demo_log_heap ORDER BY {', '.join(self.key)}"
