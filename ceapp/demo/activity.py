@@ -17,6 +17,7 @@ from functools import lru_cache
 from ceapp import attendance, feedback, issues, monitoring
 from ceapp.demo import population, sheet_questions, texts
 from ceapp.demo.world import Place, fill, person
+from ceapp.sheet_answers import MONITORING_PREFIX
 from ceapp.store import Store
 
 # role: (fewest, most likely, most, chance any come), by method.
@@ -355,6 +356,9 @@ INFLUENCE_CODES = (
     "dont_know",
 )
 INFLUENCE_WEIGHTS = (7, 24, 30, 19, 20)
+# Some sheets come back with the equality page filled in, so the influence
+# indicator can be given by group.
+EQUALITY_PAGE_SHARE = 0.15
 
 
 def _add_feedback(
@@ -371,6 +375,13 @@ def _add_feedback(
     # A stream of its own, so adding this answer left every other record as it was.
     influence_rng = random.Random(f"influence {occasion.event_id}")
     own_rng = random.Random(f"own answers {occasion.event_id}")
+    page_rng = random.Random(f"equality page {occasion.event_id}")
+    mix = population.mix_for(
+        borough=occasion.place.borough.key,
+        profile=occasion.profile,
+        women_only=occasion.women_only,
+        languages=occasion.languages,
+    )
     returned = []
     for _index in range(sheets):
         language = "en"
@@ -384,6 +395,16 @@ def _add_feedback(
         if influence_rng.random() < 0.9:
             answers["influence"] = influence_rng.choices(INFLUENCE_CODES, INFLUENCE_WEIGHTS)[0]
         answers.update(sheet_questions.answers_for(own_rng, questions))
+        if page_rng.random() < EQUALITY_PAGE_SHARE:
+            # As sheet_answers keeps the page: its answered questions only.
+            page = population.draw_slip(page_rng, mix)
+            answers.update(
+                {
+                    MONITORING_PREFIX + name: code
+                    for name, code in page.items()
+                    if code != monitoring.NOT_ANSWERED
+                }
+            )
         comments = texts.FEEDBACK_COMMENTS.get(language)
         if comments and rng.random() < 0.6:
             answers["comments"] = rng.choice(comments)
