@@ -34,18 +34,38 @@ def settle(store: Store, spec: TableSpec) -> None:
     """Rewrite the touched groups' rows and their ops in id order (inside the transaction)."""
     touched = store.anonymous_rows.pop(spec.name, {})
     row_ids: set[str] = set()
+    groups: set[str] = set()
+    loose: set[str] = set()
     for group, ids in touched.items():
         row_ids |= ids
         if group is not None and spec.group_column:
+            groups.add(group)
             row_ids.update(
                 row[0]
                 for row in store.conn.execute(
                     f"SELECT id FROM {spec.name} WHERE {spec.group_column} = ?", (group,)
                 )
             )
+        else:
+            loose |= ids
     ordered = sorted(row_ids)
     columns = ("id", *spec.columns)
-    _rewrite(store, table=spec.name, key="id", columns=columns, ids=ordered)
+    if spec.group_column and spec.key_prefix == spec.group_column:
+        # Keyed by group, then id (slips: by event): whole groups are read
+        # and written back by their key. Asking by id alone would read the
+        # whole table once for every chunk of ids.
+        _rewrite(
+            store,
+            table=spec.name,
+            key=spec.group_column,
+            columns=columns,
+            ids=sorted(groups),
+            order=(spec.group_column, "id"),
+        )
+        if loose:
+            _rewrite(store, table=spec.name, key="id", columns=columns, ids=sorted(loose))
+    else:
+        _rewrite(store, table=spec.name, key="id", columns=columns, ids=ordered)
     store.flush_log()
     _rewrite(
         store,

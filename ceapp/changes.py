@@ -30,6 +30,7 @@ from ceapp.log_encoding import (
     CREATE_FIELD,
     DELETE_FIELD,
     base_text,
+    create_values,
     decode_create,
     encode_id,
     kind_and_field,
@@ -326,9 +327,10 @@ def create_many(
 def _hold(store: Store, spec: TableSpec, prepared: list[tuple[dict, list]]) -> None:
     """Keep anonymous rows and their log rows back until write_held_rows (before commit).
 
-    Written then, all at once in id order, they go into a table that held
-    none of them already laid out as settling would leave them
-    (docs/architecture.md, "Anonymity"): nothing to delete and write again.
+    Written then, all at once in key order (slips: by event, then id),
+    they go into a table that held none of them already laid out as
+    settling would leave them (docs/architecture.md, "Anonymity"): nothing
+    to delete and write again.
     """
     rows, ops = store.held_rows.setdefault(spec.name, ([], []))
     # What every create op of the batch shares; anonymous stamps are all the same.
@@ -342,7 +344,7 @@ def _hold(store: Store, spec: TableSpec, prepared: list[tuple[dict, list]]) -> N
 
 
 def write_held_rows(store: Store) -> None:
-    """Write the anonymous rows bulk() held back, in id order, with their log rows.
+    """Write the anonymous rows bulk() held back, in key order, with their log rows.
 
     Until this runs (before commit at the latest) they are not in their
     table: the bulk writer calls it before reading the table.
@@ -356,7 +358,14 @@ def write_held_rows(store: Store) -> None:
                 "SELECT 1 FROM changes WHERE tbl = ? LIMIT 1", (TABLE_CODES[name],)
             ).fetchone()
         )
-        rows.sort(key=lambda row: row[0])
+        if spec.key_prefix is not None:
+            # In key order (slips: by event, then id): each row goes in after
+            # the last, so pages fill up, where id order alone would split
+            # pages all over the table and leave them part empty.
+            prefix = spec.columns.index(spec.key_prefix) + 1
+            rows.sort(key=lambda row: (str(row[prefix]), row[0]))
+        else:
+            rows.sort(key=lambda row: row[0])
         # Into an empty table, its indexes are built afresh after the rows:
         # sorted once and packed full, where inserting row by row would
         # scatter entries keyed by event over pages left part empty. They
@@ -446,15 +455,74 @@ def create_edited(
     return changed_by_edit
 
 
-def read(store: Store, table: str, row_id: str) -> dict:
-    """The row as a dict with JSON columns decoded; NotFoundError if absent."""
-    spec = spec_for(table)
-    rows = store.query(f"SELECT * FROM {spec.name} WHERE id = ?", (row_id,))
+def key_prefixes(spec: TableSpec, ops: Iterable[tuple[int, str | None]]) -> list:
+    """Each value a record's ops gave its table's key prefix, newest last, a delete aside.
+
+    `ops` as replay takes them. Undecodable ops are skipped: `ceapp check`
+    reports them, and a record found under none of the values is not found.
+    """
+    column = spec.key_prefix
+    if column is None:
+        return []
+    place = spec.columns.index(column)
+    found: list = []
+    for code, value in ops:
+        try:
+            if code == CREATE_FIELD:
+                found.append(create_values(spec, value)[place])
+            elif code == place:
+                found.append(json.loads(value))
+        except (ValueError, TypeError, KeyError):
+            continue
+    return list(dict.fromkeys(reversed(found)))[::-1]
+
+
+def locate(
+    store: Store,
+    spec: TableSpec,
+    row_id: str,
+    *,
+    known: Mapping | None = None,
+    ops: Iterable[tuple[int, str | None]] | None = None,
+) -> tuple[str, tuple]:
+    """The WHERE clause, and its parameters, that find a record by its table's key.
+
+    A table whose key starts with another column (spec.key_prefix) has no
+    index on id alone, so the prefix's value comes from `known` (the row or
+    what the caller knows of it), else from the record's ops in the log,
+    trying each value they ever gave it, newest first, should one have moved.
+    """
+    column = spec.key_prefix
+    if column is None:
+        return "id = ?", (row_id,)
+    where = f"{column} = ? AND id = ?"
+    if known is not None and column in known:
+        return where, (known[column], row_id)
+    values = key_prefixes(spec, row_ops(store, spec, row_id) if ops is None else ops)
+    if len(values) > 1:
+        probe = f"SELECT 1 FROM {spec.name} WHERE {where}"
+        for value in reversed(values):
+            if store.conn.execute(probe, (value, row_id)).fetchone():
+                return where, (value, row_id)
+    return where, (values[-1] if values else None, row_id)
+
+
+def _read(store: Store, spec: TableSpec, row_id: str, where: str, params: tuple) -> dict:
+    rows = store.query(f"SELECT * FROM {spec.name} WHERE {where}", params)
     if not rows:
         raise NotFoundError(
             _("No record with id {id} in {table}.").format(id=row_id, table=spec.name)
         )
     return {column: from_column(spec, column, value) for column, value in rows[0].items()}
+
+
+def read(store: Store, table: str, row_id: str, *, known: Mapping | None = None) -> dict:
+    """The row as a dict with JSON columns decoded; NotFoundError if absent.
+
+    `known`: what the caller knows of the row's columns, which locate() uses.
+    """
+    spec = spec_for(table)
+    return _read(store, spec, row_id, *locate(store, spec, row_id, known=known))
 
 
 def _log_edits(
@@ -487,7 +555,8 @@ def update(store: Store, table: str, row_id: str, fields: Mapping) -> dict:
     store.require_transaction()
     spec = spec_for(table)
     _check_columns(spec, fields)
-    current = read(store, table, row_id)
+    where, params = locate(store, spec, row_id)
+    current = _read(store, spec, row_id, where, params)
     changed = {}
     for column, value in fields.items():
         value = _normalise(value)
@@ -498,8 +567,8 @@ def update(store: Store, table: str, row_id: str, fields: Mapping) -> dict:
     store.note_changed(spec.name)
     assignments = ", ".join(f"{column} = ?" for column in changed)
     store.conn.execute(
-        f"UPDATE {spec.name} SET {assignments} WHERE id = ?",
-        [*(to_column(spec, column, value) for column, value in changed.items()), row_id],
+        f"UPDATE {spec.name} SET {assignments} WHERE {where}",
+        [*(to_column(spec, column, value) for column, value in changed.items()), *params],
     )
     _log_edits(
         store,
@@ -533,12 +602,13 @@ def settle_field(
     store.require_transaction()
     spec = spec_for(table)
     _check_columns(spec, {field: value})
-    read(store, table, row_id)
+    where, params = locate(store, spec, row_id)
+    _read(store, spec, row_id, where, params)
     value = _normalise(value)
     store.note_changed(spec.name)
     store.conn.execute(
-        f"UPDATE {spec.name} SET {field} = ? WHERE id = ?",
-        (to_column(spec, field, value), row_id),
+        f"UPDATE {spec.name} SET {field} = ? WHERE {where}",
+        (to_column(spec, field, value), *params),
     )
     _log(
         store,
@@ -553,15 +623,17 @@ def settle_field(
         redaction.redact_superseded(store, spec, row_id)
 
 
-def delete(store: Store, table: str, row_id: str) -> int:
+def delete(store: Store, table: str, row_id: str, *, known: Mapping | None = None) -> int:
     """Delete a row, logging a tombstone; first deal with rows that point at it.
 
     Dependent rows are deleted too or have their link cleared, as the schema
     says (schema.CASCADE or DETACH). Returns how many rows were deleted.
+    `known`: what the caller knows of the row's columns, which locate() uses.
     """
     store.require_transaction()
     spec = spec_for(table)
-    row = read(store, table, row_id)  # NotFoundError before anything is touched
+    where, params = locate(store, spec, row_id, known=known)
+    row = _read(store, spec, row_id, where, params)  # NotFoundError before anything is touched
     if store.known_ids:
         store.known_ids.clear()
     removed = 0
@@ -574,10 +646,11 @@ def delete(store: Store, table: str, row_id: str) -> int:
         ]
         for child_id in child_ids:
             if on_delete == CASCADE_DELETE:
-                removed += delete(store, child_spec.name, child_id)
+                # The link is what a child's key may start with (a slip's event).
+                removed += delete(store, child_spec.name, child_id, known={column: row_id})
             else:
                 update(store, child_spec.name, child_id, {column: None})
-    store.conn.execute(f"DELETE FROM {spec.name} WHERE id = ?", (row_id,))
+    store.conn.execute(f"DELETE FROM {spec.name} WHERE {where}", params)
     store.note_changed(spec.name)
     _log(
         store,

@@ -22,7 +22,8 @@ class TableSpec:
     json_columns: frozenset[str] = frozenset()
     # Anonymous tables get time-free stamps and are kept in id order on disk
     # (docs/architecture.md, "Anonymity"); `group_column` says which rows are
-    # settled together after a write.
+    # settled together after a write (for slips, in key order: by event, then
+    # by random id within it).
     anonymous: bool = False
     group_column: str | None = None
     # Columns holding a person's details: the change log keeps their values
@@ -33,6 +34,11 @@ class TableSpec:
     # counts) or clears the column (DETACH, for what must outlive it, such as
     # an issue a resident raised at a forum later deleted).
     parents: tuple[tuple[str, str, str], ...] = ()
+    # The column the table's primary key starts with, before id, if any
+    # (monitoring slips are keyed by event, then id). Such a table has no
+    # index on id alone, so a record is found by both (changes.locate):
+    # by id alone SQLite would read the whole table.
+    key_prefix: str | None = None
 
 
 TABLES: dict[str, TableSpec] = {
@@ -112,6 +118,7 @@ TABLES: dict[str, TableSpec] = {
             anonymous=True,
             group_column="event_id",
             parents=(("event_id", "events", CASCADE),),
+            key_prefix="event_id",
         ),
         TableSpec(
             "issues",

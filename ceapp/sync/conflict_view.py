@@ -7,7 +7,7 @@ laptop each came from.
 
 from __future__ import annotations
 
-from ceapp import monitoring
+from ceapp import changes, monitoring
 from ceapp.i18n import N_, _
 from ceapp.schema import TABLES
 from ceapp.store import Store
@@ -105,7 +105,10 @@ def field_label(table: str, field: str) -> str:
 def record_label(store: Store, table: str, row_id: str | None) -> str:
     """How a person knows the record: 'Event “Forum”', 'Head count at “Forum”'."""
     spec = TABLES.get(table)
-    found = store.query(f"SELECT * FROM {table} WHERE id = ?", (row_id,)) if spec and row_id else []
+    found = []
+    if spec and row_id:
+        where, params = changes.locate(store, spec, row_id)
+        found = store.query(f"SELECT * FROM {table} WHERE {where}", params)
     if not found:
         return _("(deleted)")
     row = found[0]

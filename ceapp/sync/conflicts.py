@@ -65,7 +65,8 @@ def _conflicts_in(store: Store, grouped: dict[tuple, list[tuple]]) -> list[Confl
             continue
         spec = TABLES[table]
         row_id = decode_id(stored_id)
-        if not store.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
+        where, params = changes.locate(store, spec, row_id)
+        if not store.conn.execute(f"SELECT 1 FROM {table} WHERE {where}", params).fetchone():
             continue  # deleted: a delete is final, and there is nothing to choose
         field = spec.columns[field_code]
         # The same order as replay: the last head is the value in force.

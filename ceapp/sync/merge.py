@@ -29,7 +29,7 @@ from itertools import chain
 from operator import itemgetter
 
 from ceapp import anonymity, redaction
-from ceapp.changes import expected_row, from_column, replay, row_ops
+from ceapp.changes import expected_row, from_column, locate, replay, row_ops
 from ceapp.errors import BundleRefusedError, ImportCancelledError
 from ceapp.i18n import _
 from ceapp.log_encoding import (
@@ -534,10 +534,16 @@ def _insert_new(
     """
     columns = spec.columns
     start = ops_check.BLOCK_PARTS[CREATE]
-    ids = [row[0] for row in rows]
-    if sorted(ids) != ids:
-        # In id order, as anonymity.settle leaves a group of slips.
-        rows = sorted(rows, key=itemgetter(0))
+    if spec.key_prefix is not None:
+        # In key order (slips: by event, then id, as anonymity.settle leaves
+        # a group): each goes in after the last, where id order alone would
+        # scatter them over the table's pages.
+        prefix = columns.index(spec.key_prefix) + start
+        rows = sorted(rows, key=lambda row: (str(row[prefix]), row[0]))
+    else:
+        ids = [row[0] for row in rows]
+        if sorted(ids) != ids:
+            rows = sorted(rows, key=itemgetter(0))
     for column, parent, how in spec.parents:
         position = columns.index(column) + start
         links = {row[position] for row in rows}
@@ -625,12 +631,15 @@ def _rebuild(
 ) -> bool:
     """Make the table's row what its ops say; True if the row is gone afterwards."""
     conn = store.conn
-    target = expected_row(store, spec, row_ops(store, spec, row_id))
+    ops = row_ops(store, spec, row_id)
+    target = expected_row(store, spec, ops)
     names = ", ".join(spec.columns)
-    current = conn.execute(f"SELECT {names} FROM {spec.name} WHERE id = ?", (row_id,)).fetchone()
+    # By the table's key (a slip's event and id), as the ops say it is filed.
+    where, params = locate(store, spec, row_id, ops=ops)
+    current = conn.execute(f"SELECT {names} FROM {spec.name} WHERE {where}", params).fetchone()
     if target is None:
         if current is not None:
-            conn.execute(f"DELETE FROM {spec.name} WHERE id = ?", (row_id,))
+            conn.execute(f"DELETE FROM {spec.name} WHERE {where}", params)
             summary.deleted_records += 1
             store.note_changed(spec.name)
             _note_anonymous(store, spec, row_id, dict(zip(spec.columns, current, strict=True)))
@@ -652,8 +661,8 @@ def _rebuild(
         if not differing:
             return False
         conn.execute(
-            f"UPDATE {spec.name} SET {', '.join(f'{c} = ?' for c in differing)} WHERE id = ?",
-            [target[column] for column in differing] + [row_id],
+            f"UPDATE {spec.name} SET {', '.join(f'{c} = ?' for c in differing)} WHERE {where}",
+            [target[column] for column in differing] + list(params),
         )
         summary.changed_fields += len(differing)
     store.note_changed(spec.name)
