@@ -503,4 +503,5 @@ def test_a_tinted_sheet_is_pale_yellow_behind_black_text():
         for index in range(len(document)):
             image = document[index].render(scale=0.3).to_pil().convert("RGB")
             assert image.getpixel((2, 2)) == corner
-            assert min(image.getdata()) < (60, 60, 60)  # the text is still black on it
+            # The text is still black on it: every band goes dark somewhere.
+            assert all(low < 60 for low, _high in image.getextrema())
