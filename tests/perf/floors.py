@@ -26,3 +26,20 @@ def bare_insert_seconds(source, target) -> float:
     started = time.perf_counter()
     target.conn.execute("COMMIT")
     return elapsed + time.perf_counter() - started
+
+
+def log_insert_seconds(source, target) -> float:
+    """Seconds to insert `source`'s change-log rows into `target` the same bare way.
+
+    What a write path that keeps a change log cannot do without: beside
+    bare_insert_seconds, the floor for writing the records and their log.
+    """
+    columns = "tbl, row_id, stamp, node, field, value, redacted, base"
+    rows = source.conn.execute(f"SELECT {columns} FROM changes").fetchall()
+    started = time.perf_counter()
+    target.conn.execute("BEGIN IMMEDIATE")
+    target.conn.executemany(
+        f"INSERT INTO changes ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+    )
+    target.conn.execute("COMMIT")
+    return time.perf_counter() - started

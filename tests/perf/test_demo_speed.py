@@ -17,7 +17,7 @@ import time
 from datetime import date
 
 import pytest
-from perf.floors import bare_insert_seconds
+from perf.floors import bare_insert_seconds, log_insert_seconds
 
 from ceapp.demo import generate
 from ceapp.schema import TABLES
@@ -29,19 +29,6 @@ UNTIL = date(2025, 6, 30)
 
 def _file_size(path: str) -> int:
     return sum(os.path.getsize(name) for name in (path, f"{path}-wal") if os.path.exists(name))
-
-
-def _log_floor(source, target) -> float:
-    """Seconds to insert the demo's change-log rows the same bare way."""
-    columns = "tbl, row_id, stamp, node, field, value, redacted, base"
-    rows = source.conn.execute(f"SELECT {columns} FROM changes").fetchall()
-    started = time.perf_counter()
-    target.conn.execute("BEGIN IMMEDIATE")
-    target.conn.executemany(
-        f"INSERT INTO changes ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
-    )
-    target.conn.execute("COMMIT")
-    return time.perf_counter() - started
 
 
 @pytest.mark.perf
@@ -57,7 +44,7 @@ def test_demo_speed_against_bare_inserts(tmp_path, capsys):
     floor = open_store(str(tmp_path / "floor.db"))
     floor_seconds = bare_insert_seconds(store, floor)
     floor_counts = {name: floor.scalar(f"SELECT count(*) FROM {name}") for name in TABLES}
-    log_floor_seconds = _log_floor(store, floor)
+    log_floor_seconds = log_insert_seconds(store, floor)
     store.close()
     floor.close()
     # After closing, so the write-ahead log has been folded into the file.

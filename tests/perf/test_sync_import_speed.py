@@ -20,7 +20,7 @@ import time
 from datetime import date
 
 import pytest
-from perf.floors import bare_insert_seconds
+from perf.floors import bare_insert_seconds, log_insert_seconds
 
 from ceapp.demo import generate
 from ceapp.fingerprint import fingerprint
@@ -61,6 +61,8 @@ def test_sync_import_against_bare_inserts(tmp_path, capsys):
 
     floor = open_store(str(tmp_path / "floor.db"))
     floor_seconds = bare_insert_seconds(sender, floor)
+    # The import writes the log too: its rows, bare, as a second floor.
+    log_floor_seconds = log_insert_seconds(receiver, floor)
     for store in (sender, receiver, floor):
         store.close()
 
@@ -76,6 +78,9 @@ def test_sync_import_against_bare_inserts(tmp_path, capsys):
         f"  {'floor seconds (bare inserts)':<32}{floor_seconds:>12.2f}",
         f"  {'import seconds':<32}{import_seconds:>12.2f}",
         f"  {'ratio import/floor':<32}{import_seconds / floor_seconds:>12.1f}",
+        f"  {'floor + change log seconds':<32}{floor_seconds + log_floor_seconds:>12.2f}",
+        f"  {'ratio import/(floor + log)':<32}"
+        f"{import_seconds / (floor_seconds + log_floor_seconds):>12.1f}",
         f"  {'repeat import seconds':<32}{repeat_seconds:>12.2f}",
         f"  {'ratio repeat/import':<32}{repeat_seconds / import_seconds:>12.2f}",
         f"  {'re-read import seconds':<32}{reread_seconds:>12.2f}",
