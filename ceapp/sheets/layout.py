@@ -631,33 +631,14 @@ def build_sheet(
     )
 
 
-def sheet_pdf(
-    store,
-    event_id: str,
-    language: str,
-    *,
-    size: int = DEFAULT_SIZE,
-    bilingual: bool = False,
-    monitoring: bool = False,
-    tint: bool = False,
-    folder=None,
-) -> bytes:
+def sheet_pdf(store, event_id: str, language: str, **options) -> bytes:
     """The feedback sheet for an event as an A4 PDF in `language`, large print.
 
-    ValidationError for a size not in SIZES, a language not in
-    catalogs.LANGUAGES, or an event title or venue with characters no
-    shipped font prints; NotFoundError for an unknown event.
+    `options` are build_sheet's. ValidationError for a size not in SIZES, a
+    language not in catalogs.LANGUAGES, or an event title or venue with
+    characters no shipped font prints; NotFoundError for an unknown event.
     """
-    return build_sheet(
-        store,
-        event_id,
-        language,
-        size=size,
-        bilingual=bilingual,
-        monitoring=monitoring,
-        tint=tint,
-        folder=folder,
-    ).pdf
+    return build_sheet(store, event_id, language, **options).pdf
 
 
 def render(
