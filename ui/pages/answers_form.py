@@ -55,6 +55,7 @@ from ceapp.i18n import _, ngettext
 from ceapp.sheet_answers import INFLUENCE, NOT_ANSWERED, USEFUL, WANTS_NEWS
 from ceapp.sheets import catalogs
 from ceapp.store import Store
+from ui.pages.entry_forms import EntryForm
 from ui.pages.event_day_slips import QuestionRow
 from ui.pages.numbered_choices import ENTER_KEYS, NumberedChoices
 from ui.undo import Change
@@ -161,7 +162,7 @@ class MattersEdit(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
-class AnswersForm(QWidget):
+class AnswersForm(EntryForm):
     """One returned sheet's answers in sheet order, the count of sheets in, save and undo."""
 
     def __init__(
@@ -174,11 +175,8 @@ class AnswersForm(QWidget):
         language_name: Callable[[str], str],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(event_id=event_id, undo=undo, tell=tell, parent=parent)
         self.reader = reader
-        self._event_id = event_id
-        self.undo = undo
-        self._tell = tell
 
         self.intro_label = QLabel(
             _(
@@ -317,8 +315,7 @@ class AnswersForm(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.save)
 
-        undo.subscribe(self._update_undo_button)
-        self._update_undo_button()
+        self.watch_undo()
 
     def first_focus(self) -> QWidget:
         return self.useful
@@ -592,23 +589,13 @@ class AnswersForm(QWidget):
         # Ready for the next sheet at once: keys typed ahead go to it.
         self.clear()
         self._focus(self.useful, Qt.FocusReason.OtherFocusReason)
-        self.undo.push(Change(_("returned sheet"), do, undo, done, refused))
+        self.undo.push(Change(self.entry_name(), do, undo, done, refused))
 
-    def undo_last(self) -> None:
-        if self._last_is_sheet():
-            self.undo.undo()
-            self._say(_("The last sheet was taken back."))
+    def entry_name(self) -> str:
+        return _("returned sheet")
 
-    def _last_is_sheet(self) -> bool:
-        return self.undo.undo_text() == _("returned sheet")
-
-    def _update_undo_button(self) -> None:
-        self.undo_button.setEnabled(self._last_is_sheet())
-
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        if text:
-            self._tell(text)
+    def taken_back_text(self) -> str:
+        return _("The last sheet was taken back.")
 
     # -- the count ---------------------------------------------------------------------------
 

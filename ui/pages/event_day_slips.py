@@ -32,6 +32,7 @@ from ceapp import monitoring
 from ceapp.errors import ValidationError
 from ceapp.i18n import _, ngettext
 from ceapp.monitoring import NOT_ANSWERED, PREFER_NOT_TO_SAY
+from ui.pages.entry_forms import EntryForm
 from ui.pages.numbered_choices import ENTER_KEYS, NumberedChoices
 from ui.undo import Change
 
@@ -163,7 +164,7 @@ class QuestionRow(NumberedChoices):
         self.form.row_focused(self)
 
 
-class SlipForm(QWidget):
+class SlipForm(EntryForm):
     """Every question in slip order, the count of slips in, save and undo."""
 
     def __init__(
@@ -175,11 +176,8 @@ class SlipForm(QWidget):
         tell: Callable[[str], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._event_id = event_id
+        super().__init__(event_id=event_id, undo=undo, tell=tell, parent=parent)
         self._count = count
-        self.undo = undo
-        self._tell = tell
 
         self.rows = [QuestionRow(name, self) for name in monitoring.QUESTIONS]
         questions = QWidget()
@@ -241,8 +239,7 @@ class SlipForm(QWidget):
         QWidget.setTabOrder(self.rows[-1], self.save_button)
         QWidget.setTabOrder(self.save_button, self.undo_button)
 
-        undo.subscribe(self._update_undo_button)
-        self._update_undo_button()
+        self.watch_undo()
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
@@ -347,23 +344,13 @@ class SlipForm(QWidget):
         # clear that comes later.
         self.clear()
         self.rows[0].setFocus(Qt.FocusReason.OtherFocusReason)
-        self.undo.push(Change(_("equality slip"), do, undo, done, refused))
+        self.undo.push(Change(self.entry_name(), do, undo, done, refused))
 
-    def undo_last(self) -> None:
-        if self._last_is_slip():
-            self.undo.undo()
-            self._say(_("The last slip was taken back."))
+    def entry_name(self) -> str:
+        return _("equality slip")
 
-    def _last_is_slip(self) -> bool:
-        return self.undo.undo_text() == _("equality slip")
-
-    def _update_undo_button(self) -> None:
-        self.undo_button.setEnabled(self._last_is_slip())
-
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        if text:
-            self._tell(text)
+    def taken_back_text(self) -> str:
+        return _("The last slip was taken back.")
 
     # -- the count ------------------------------------------------------------------
 

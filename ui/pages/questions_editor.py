@@ -38,6 +38,7 @@ from ceapp.i18n import _
 from ceapp.sheets import catalogs
 from ceapp.store import Store
 from ui.labels import text_label
+from ui.pages.entry_forms import EventForm
 from ui.record_tables import labelled
 from ui.undo import Change
 
@@ -52,7 +53,7 @@ def _kind_combo(name: str) -> QComboBox:
     return combo
 
 
-class QuestionsEditor(QWidget):
+class QuestionsEditor(EventForm):
     def __init__(
         self,
         *,
@@ -63,11 +64,8 @@ class QuestionsEditor(QWidget):
         language_name: Callable[[str], str],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(event_id=event_id, undo=undo, tell=tell, parent=parent)
         self.reader = reader
-        self._event_id = event_id
-        self.undo = undo
-        self._tell = tell
         self.questions: list[dict] = []
         # Set while the table is being filled, so filling it is not taken as typing.
         self._filling = False
@@ -331,8 +329,3 @@ class QuestionsEditor(QWidget):
     def _refused(self, error: BaseException) -> None:
         self._say(_("⚠ {message}").format(message=str(error)))
         self.refresh()
-
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        if text:
-            self._tell(text)
