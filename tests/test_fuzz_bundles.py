@@ -48,6 +48,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
+from sync_laptops import trusted_pair
 
 from ceapp import cli
 from ceapp.ops import canonical_json
@@ -105,18 +106,7 @@ class World:
 def world(tmp_path_factory) -> World:
     folder = tmp_path_factory.mktemp("fuzz-bundles")
     sender, receiver = folder / "sender.db", folder / "receiver" / "receiver.db"
-    receiver.parent.mkdir()
-    _ok("--db", sender, "demo", "--events", "3", "--until", "2026-01-31")
-    # Some erased ops too: a group contact replaced, an event with its register deleted.
-    group = json.loads(_ok("--db", sender, "groups", "list", "--json"))[0]["id"]
-    _ok("--db", sender, "groups", "edit", group, "--contact-consent", "yes", "--contact-name", "A")
-    _ok("--db", sender, "groups", "edit", group, "--contact-name", "Asha Begum")
-    with open_store(str(sender)) as store:
-        event = store.scalar("SELECT event_id FROM register_entries LIMIT 1")
-    _ok("--db", sender, "events", "delete", event, "--yes")
-    for db in (sender, receiver):
-        _ok("--db", db, "sync", "id", "--out", f"{db}.pub")
-    _ok("--db", receiver, "sync", "trust", f"{sender}.pub", "--name", "Laptop A")
+    trusted_pair(sender, receiver, events=3)
     good = folder / "good.zip"
     # Format 1, one op a line, which these mutations doctor line by line
     # (format 2's blocks are fuzzed in tests/test_sync_format2.py).

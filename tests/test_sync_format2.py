@@ -33,6 +33,7 @@ from cli_run import file_fingerprint as _fingerprint
 from cli_run import run_cli as _cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sync_laptops import trusted_pair
 from test_sync_refusals import (
     BAD_CHANGE,
     DAMAGED,
@@ -84,18 +85,7 @@ class World:
 def world(tmp_path_factory) -> World:
     folder = tmp_path_factory.mktemp("sync-format2")
     sender, receiver = folder / "a.db", folder / "receiver" / "b.db"
-    receiver.parent.mkdir()
-    _ok("--db", sender, "demo", "--events", "12", "--until", "2026-01-31")
-    # Erased ops too: a group contact replaced, an event with its register deleted.
-    group = json.loads(_ok("--db", sender, "groups", "list", "--json"))[0]["id"]
-    _ok("--db", sender, "groups", "edit", group, "--contact-consent", "yes", "--contact-name", "A")
-    _ok("--db", sender, "groups", "edit", group, "--contact-name", "Asha Begum")
-    with open_store(str(sender)) as store:
-        event = store.scalar("SELECT event_id FROM register_entries LIMIT 1")
-    _ok("--db", sender, "events", "delete", event, "--yes")
-    for db in (sender, receiver):
-        _ok("--db", db, "sync", "id", "--out", f"{db}.pub")
-    _ok("--db", receiver, "sync", "trust", f"{sender}.pub", "--name", "Laptop A")
+    trusted_pair(sender, receiver, events=12)
     good = folder / "good.zip"
     _ok("--db", sender, "sync", "export", "--out", good)
     manifest, blocks = _read(good)
