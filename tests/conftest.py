@@ -14,8 +14,18 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="ceapp-test-config-")
 import pytest
 
 from ceapp.store import open_store
-from ui.main_window import MainWindow
+from ui.main_window import LAST_PAGE_KEY, MainWindow
 from ui.operations import OpRunner
+from ui.window_state import settings
+
+
+@pytest.fixture
+def events_page_first():
+    """Open on the Events page whatever page an earlier test's window remembered.
+
+    Modules whose tests count on that say `pytestmark = pytest.mark.usefixtures(...)`.
+    """
+    settings().remove(LAST_PAGE_KEY)
 
 
 @pytest.fixture

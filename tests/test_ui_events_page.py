@@ -9,14 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 from ceapp import attendance, events, feedback, issues, monitoring
 from ui.events_model import COLUMN_KEYS, NOT_RECORDED
-from ui.main_window import LAST_PAGE_KEY
-from ui.window_state import settings
 
-
-@pytest.fixture(autouse=True)
-def events_page_first():
-    """Open on the Events page whatever page an earlier test's window remembered."""
-    settings().remove(LAST_PAGE_KEY)
+pytestmark = pytest.mark.usefixtures("events_page_first")
 
 
 def titles(page) -> list[str]:

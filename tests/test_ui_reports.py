@@ -11,8 +11,6 @@ from PySide6.QtWidgets import QFileDialog
 
 from ceapp import disclosure, monitoring
 from ceapp.reports.equality import UNDER_REPRESENTED
-from ui.main_window import LAST_PAGE_KEY
-from ui.window_state import settings
 
 # Population figures of a made-up borough: half women, half men.
 REFERENCE_CSV = (
@@ -24,9 +22,7 @@ COUNT = 1  # the table's Count column
 REPRESENTATION = 5
 
 
-@pytest.fixture(autouse=True)
-def events_page_first():
-    settings().remove(LAST_PAGE_KEY)
+pytestmark = pytest.mark.usefixtures("events_page_first")
 
 
 def slips(*groups: tuple[int, dict]) -> list[dict]:

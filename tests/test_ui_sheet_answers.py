@@ -10,15 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from ceapp import feedback
-from ui.main_window import LAST_PAGE_KEY
-from ui.window_state import settings
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-@pytest.fixture(autouse=True)
-def events_page_first():
-    settings().remove(LAST_PAGE_KEY)
+pytestmark = pytest.mark.usefixtures("events_page_first")
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication
 from test_ui_sheet_answers import stored, type_keys
 
 from ceapp import event_questions, influence, sheet_answers
-from ui.main_window import LAST_PAGE_KEY
-from ui.window_state import settings
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -19,9 +17,7 @@ LIBRARY = "The library should open on Saturday afternoons."
 POLISH = "Biblioteka powinna być otwarta w soboty po południu."
 
 
-@pytest.fixture(autouse=True)
-def events_page_first():
-    settings().remove(LAST_PAGE_KEY)
+pytestmark = pytest.mark.usefixtures("events_page_first")
 
 
 @pytest.fixture

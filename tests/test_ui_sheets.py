@@ -12,16 +12,12 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from ceapp.sheets import catalogs, layout
-from ui.main_window import LAST_PAGE_KEY
 from ui.pages.sheet_preview import render_page
-from ui.window_state import settings
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-@pytest.fixture(autouse=True)
-def events_page_first():
-    settings().remove(LAST_PAGE_KEY)
+pytestmark = pytest.mark.usefixtures("events_page_first")
 
 
 def day(offset: int) -> str:
