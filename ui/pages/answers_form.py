@@ -339,9 +339,7 @@ class AnswersForm(EntryForm):
         """Ask the chosen event's own questions after the standard four."""
         event_id = self._event_id()
         questions = event_questions.list_questions(self.reader, event_id) if event_id else []
-        if [(q["id"], q["number"], q["kind"], q["texts"]) for q in questions] == [
-            (q["id"], q["number"], q["kind"], q["texts"]) for q in self.questions
-        ]:
+        if questions == self.questions:
             return
         kept = self.own_answers()
         for widget in self._own_widgets:

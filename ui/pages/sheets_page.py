@@ -360,7 +360,6 @@ class SheetsPage(QWidget):
                 self._reload_events(default=False)
             self._preview_key = None
             self._choices_changed()
-        if changes.touches("event_questions", "events"):
             self.answers.refresh_questions()
             self.questions.refresh()
         if changes.touches("feedback_responses", "events"):
