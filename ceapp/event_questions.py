@@ -24,7 +24,7 @@ from ceapp import changes, validation
 from ceapp.errors import NotFoundError, ValidationError
 from ceapp.i18n import N_, _, ngettext
 from ceapp.schema import spec_for
-from ceapp.sheets.catalogs import LANGUAGES, SOURCE_LANGUAGE
+from ceapp.sheets.catalogs import SOURCE_LANGUAGE, check_language
 from ceapp.sheets.script_runs import uncovered
 from ceapp.store import Store
 from ceapp.vocab import Choices
@@ -53,17 +53,6 @@ def _kind_label() -> str:
 
 def _question_label() -> str:
     return _("Question")
-
-
-def check_language(language) -> str:
-    if not isinstance(language, str) or language not in LANGUAGES:
-        raise ValidationError(
-            "lang",
-            _("'{value}' is not a sheet language; use one of: {codes}.").format(
-                value=validation.excerpt(str(language)), codes=", ".join(LANGUAGES)
-            ),
-        )
-    return language
 
 
 def clean_text(text, language: str) -> str:

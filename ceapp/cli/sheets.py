@@ -64,7 +64,7 @@ def _languages(text: str) -> list[str]:
     if not codes:
         raise ValidationError("lang", _("Give at least one language, such as --lang pl,ar."))
     for code in codes:
-        layout.check_language(code)
+        catalogs.check_language(code)
     return list(dict.fromkeys(codes))
 
 

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 
+from ceapp.errors import ValidationError
 from ceapp.i18n import _
 from ceapp.sheets import texts
 from ceapp.validation import excerpt
@@ -82,6 +83,18 @@ LANGUAGES: dict[str, Language] = {
     )
 }
 TRANSLATED = tuple(code for code in LANGUAGES if code != SOURCE_LANGUAGE)
+
+
+def check_language(language) -> str:
+    """`language` if a sheet is printed in it, else ValidationError naming those that are."""
+    if not isinstance(language, str) or language not in LANGUAGES:
+        raise ValidationError(
+            "lang",
+            _("{language} is not a sheet language; use one of: {codes}.").format(
+                language=excerpt(str(language)), codes=", ".join(LANGUAGES)
+            ),
+        )
+    return language
 
 
 @dataclass(frozen=True)

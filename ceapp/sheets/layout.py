@@ -394,17 +394,6 @@ def check_size(size) -> int:
     return int(size)
 
 
-def check_language(language) -> str:
-    if language not in catalogs.LANGUAGES:
-        raise ValidationError(
-            "lang",
-            _("{language} is not a sheet language; use one of: {codes}.").format(
-                language=excerpt(str(language)), codes=", ".join(catalogs.LANGUAGES)
-            ),
-        )
-    return language
-
-
 class _Layout:
     def __init__(self, catalog: catalogs.Catalog, *, size: int, bilingual: bool):
         self.catalog = catalog
@@ -616,7 +605,7 @@ def build_sheet(
 ) -> Sheet:
     """The sheet for one event in one language, with what was drawn (see sheet_pdf)."""
     size = check_size(size)
-    check_language(language)
+    catalogs.check_language(language)
     event = _event_texts(store, event_id)
     if folder is None:
         folder = catalogs.user_folder(store.path)
@@ -657,7 +646,7 @@ def render(
     guidance offers for readers who find black on white glaring.
     """
     size = check_size(size)
-    check_language(language)
+    catalogs.check_language(language)
     register_fonts()
     catalog = catalogs.load(language, folder=folder)
     # A fresh record of misses for this sheet (the loaded catalog is shared).
