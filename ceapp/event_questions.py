@@ -25,7 +25,7 @@ from ceapp.errors import NotFoundError, ValidationError
 from ceapp.i18n import N_, _, ngettext
 from ceapp.schema import spec_for
 from ceapp.sheets.catalogs import SOURCE_LANGUAGE, check_language
-from ceapp.sheets.script_runs import uncovered
+from ceapp.sheets.script_runs import refuse_unprintable
 from ceapp.store import Store
 from ceapp.vocab import Choices
 
@@ -58,16 +58,7 @@ def _question_label() -> str:
 def clean_text(text, language: str) -> str:
     """The question's text in `language`, or ValidationError saying what to change."""
     cleaned = validation.text("text", text, label=_question_label(), limit=MAX_TEXT)
-    missing = uncovered(cleaned, language)
-    if missing:
-        codes = " ".join(f"U+{ord(character):04X}" for character in sorted(missing)[:8])
-        raise ValidationError(
-            "text",
-            _(
-                "The question has characters no sheet font can print ({codes}); "
-                "change them so the sheet can be printed."
-            ).format(codes=codes),
-        )
+    refuse_unprintable(cleaned, language, field="text", label=_question_label())
     return cleaned
 
 

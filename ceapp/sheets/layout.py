@@ -35,7 +35,7 @@ from ceapp.i18n import _
 from ceapp.sheets import catalogs, texts
 from ceapp.sheets.bidi_text import levels, visual
 from ceapp.sheets.fonts import BASE_FAMILY, FAMILIES, register_fonts
-from ceapp.sheets.script_runs import runs, uncovered
+from ceapp.sheets.script_runs import refuse_unprintable, runs
 from ceapp.validation import excerpt
 
 SIZES = (16, 18, 20, 24)
@@ -409,16 +409,7 @@ class _Layout:
     # Text ------------------------------------------------------------------
 
     def check(self, text: str, field_name: str, label: str) -> None:
-        missing = uncovered(clean(text), self.language)
-        if missing:
-            codes = " ".join(f"U+{ord(character):04X}" for character in sorted(missing)[:8])
-            raise ValidationError(
-                field_name,
-                _(
-                    "{label} has characters no sheet font can print ({codes}); "
-                    "change them to print the sheet."
-                ).format(label=label, codes=codes),
-            )
+        refuse_unprintable(clean(text), self.language, field=field_name, label=label)
 
     def lines(
         self,

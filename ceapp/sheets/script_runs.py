@@ -45,6 +45,8 @@ import unicodedata
 from bisect import bisect_right
 from typing import NamedTuple
 
+from ceapp.errors import ValidationError
+from ceapp.i18n import _
 from ceapp.sheets.fonts import BASE_FAMILY, FAMILIES, covers, font_for_script
 
 COMMON = "Common"
@@ -263,3 +265,17 @@ def uncovered(text: str, language: str | None = None) -> set[str]:
         for character in run.text
         if not never_drawn(character) and not covers(run.family, character)
     }
+
+
+def refuse_unprintable(text: str, language: str | None, *, field: str, label: str) -> None:
+    """ValidationError naming the characters of `text` that would print as empty boxes."""
+    missing = uncovered(text, language)
+    if missing:
+        codes = " ".join(f"U+{ord(character):04X}" for character in sorted(missing)[:8])
+        raise ValidationError(
+            field,
+            _(
+                "{label} has characters no sheet font can print ({codes}); "
+                "change them to print the sheet."
+            ).format(label=label, codes=codes),
+        )
