@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ceapp.i18n import _
 from ceapp.influence import Summary
-from ceapp.sheet_answers import INFLUENCE, USEFUL, WANTS_NEWS
+from ceapp.sheet_answers import INFLUENCE, USEFUL, own_choices
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,7 @@ def summary_parts(summary: Summary) -> list[Part]:
                 Part(heading=heading, text=_("Written answers: {count}").format(count=each.total))
             )
         else:
-            labels = INFLUENCE if each.kind == "agree" else WANTS_NEWS
-            parts += _breakdown(heading, labels, each.counts, each.total)
+            parts += _breakdown(heading, own_choices(each.kind), each.counts, each.total)
     return parts
 
 

@@ -47,7 +47,7 @@ from ceapp.monitoring import NOT_ANSWERED, PREFER_NOT_TO_SAY
 from ceapp.reports.characteristics import category_of
 from ceapp.reports.selection import Selection
 from ceapp.schema import spec_for
-from ceapp.sheet_answers import AGREE, INFLUENCE, USEFUL, WANTS_NEWS, monitoring_of
+from ceapp.sheet_answers import AGREE, INFLUENCE, USEFUL, monitoring_of, own_choices
 from ceapp.store import Store
 from ceapp.validation import excerpt
 
@@ -191,7 +191,7 @@ def _own_questions(
         if question["kind"] == "write":
             counts, total = {}, disclosure.protect_breakdown({"written": len(answers)}, rule)[1]
         else:
-            choices = INFLUENCE if question["kind"] == "agree" else WANTS_NEWS
+            choices = own_choices(question["kind"])
             tally = Counter(answers)
             counts, total = disclosure.protect_breakdown(
                 {code: tally[code] for code in choices.codes}, rule

@@ -191,6 +191,11 @@ def _own_answers(given, questions: list[dict]) -> dict[str, str]:
     return cleaned
 
 
+def own_choices(kind: str) -> Choices:
+    """The boxes an event's own question of `kind` (agree or yes_no) is answered with."""
+    return INFLUENCE if kind == "agree" else WANTS_NEWS
+
+
 def _own_answer(question: dict, value) -> str:
     def label() -> str:
         return _("Question {number}").format(number=question["number"])
@@ -203,7 +208,7 @@ def _own_answer(question: dict, value) -> str:
             return NOT_ANSWERED
         _refuse_contact_in_text(text, OWN, label())
         return text
-    choices = INFLUENCE if question["kind"] == "agree" else WANTS_NEWS
+    choices = own_choices(question["kind"])
     return _coded(OWN, value, choices, label)
 
 

@@ -363,7 +363,7 @@ class AnswersForm(EntryForm):
                 self._own_widgets += [label, edit]
                 row: QWidget = edit
             else:
-                choices = INFLUENCE if question["kind"] == "agree" else WANTS_NEWS
+                choices = sheet_answers.own_choices(question["kind"])
                 row = ChoiceRow(
                     event_questions.answer_key(question),
                     title,
