@@ -583,32 +583,18 @@ def _event_texts(store, event_id: str) -> dict:
     }
 
 
-def build_sheet(
-    store,
-    event_id: str,
-    language: str,
-    *,
-    size: int = DEFAULT_SIZE,
-    bilingual: bool = False,
-    monitoring: bool = False,
-    tint: bool = False,
-    folder=None,
-) -> Sheet:
-    """The sheet for one event in one language, with what was drawn (see sheet_pdf)."""
-    size = check_size(size)
+def build_sheet(store, event_id: str, language: str, *, folder=None, **options) -> Sheet:
+    """The sheet for one event in one language, with what was drawn (see sheet_pdf).
+
+    `options` are render's: size, bilingual, monitoring, tint.
+    """
+    # Before the event is read: a bad size or language is the first thing said.
+    check_size(options.get("size", DEFAULT_SIZE))
     catalogs.check_language(language)
     event = _event_texts(store, event_id)
     if folder is None:
         folder = catalogs.user_folder(store.path)
-    return render(
-        event,
-        language,
-        size=size,
-        bilingual=bilingual,
-        monitoring=monitoring,
-        tint=tint,
-        folder=folder,
-    )
+    return render(event, language, folder=folder, **options)
 
 
 def sheet_pdf(store, event_id: str, language: str, **options) -> bytes:
